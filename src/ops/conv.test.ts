@@ -4,7 +4,7 @@ import { initNodeBackend } from '../platform/node/backend';
 import { conv2d, dilateFilter } from './conv';
 
 describe('conv2d with dilation', () => {
-  it('dilated forward equals the zero-inserted filter, and its gradients match that formulation's', async () => {
+  it('dilated forward equals the zero-inserted filter, and its gradients match that formulation', async () => {
     await initNodeBackend('cpu');
     const x = tf.tensor4d(Float32Array.from({ length: 2 * 7 * 6 * 3 }, (_, i) => Math.sin(i * 0.7)), [2, 7, 6, 3]);
     const w = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 3 * 2 }, (_, i) => Math.cos(i * 0.3)), [3, 3, 3, 2]);

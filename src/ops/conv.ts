@@ -22,17 +22,18 @@ function pads(p: number): Pads | 'valid' {
 
 /** [kh, kw, ci, co] -> [(kh-1)d+1, (kw-1)d+1, ci, co] with zeros between the taps. */
 export function dilateFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor4D => {
     const [kh, kw, ci, co] = w.shape;
     const w6 = tf.reshape(w, [kh, 1, kw, 1, ci, co]);
     const padded = tf.pad(w6, [[0, 0], [0, d - 1], [0, 0], [0, d - 1], [0, 0], [0, 0]]); // [kh, d, kw, d, ci, co]
     const flat = tf.reshape(padded, [kh * d, kw * d, ci, co]);
-    return tf.slice(flat, [0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]);
+    return tf.slice(flat, [0, 0, 0, 0], [(kh - 1) * d + 1, (kw - 1) * d + 1, ci, co]) as tf.Tensor4D;
   });
 }
 
 function dilatedConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: number, d: number): tf.Tensor4D {
-  const f = tf.customGrad((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, wi, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([xi, wi]);
     const value = tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, stride, pads(padding), 'NHWC', d);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {

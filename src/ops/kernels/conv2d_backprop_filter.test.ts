@@ -16,9 +16,9 @@ describe('Conv2DBackpropFilter on wasm', () => {
     it(c.name, async () => {
       const run = async (backend: 'cpu' | 'wasm') => {
         await initNodeBackend(backend);
-        const x = tf.tensor(Float32Array.from({ length: c.x.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 0.37)), c.x as [number, number, number, number]);
-        const w = tf.tensor(Float32Array.from({ length: c.f.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.11)), c.f as [number, number, number, number]);
-        const g = tf.grad((wv: tf.Tensor4D) => tf.sum(tf.square(conv2d(x, wv, { stride: c.s, padding: c.pad, dilation: c.d }))))(w);
+        const x = tf.tensor4d(Float32Array.from({ length: c.x.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 0.37)), c.x as [number, number, number, number]);
+        const w = tf.tensor4d(Float32Array.from({ length: c.f.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.11)), c.f as [number, number, number, number]);
+        const g = tf.grad((wv: tf.Tensor) => tf.sum(tf.square(conv2d(x, wv as tf.Tensor4D, { stride: c.s, padding: c.pad, dilation: c.d }))))(w);
         const out = await g.data();
         tf.dispose([x, w, g]);
         return out;

@@ -47,7 +47,8 @@ function pair(v: number | number[]): [number, number] {
   return Array.isArray(v) ? [v[0], v[1]] : [v, v];
 }
 
-const makeConv2DBackpropFilter = (run: Run): KernelFunc => ({ inputs, backend, attrs }) => {
+const makeConv2DBackpropFilter = (run: Run): KernelFunc => ({ inputs, backend: anyBackend, attrs }) => {
+  const backend = anyBackend as KernelBackend;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dilations, filterShape } = attrs as unknown as {
     strides: number | [number, number];
