@@ -74,14 +74,75 @@ function quoteNonFinite(text: string): string | null {
 }
 
 function describeJsonError(text: string, err: Error): string {
-  const msg = err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-  const m = /position (\d+)/.exec(err.message);
-  if (!m) return msg;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
+  const found = locateJsonError(text);
+  if (!found) return err.message;
+  const before = text.slice(0, found.pos);
   const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return `${msg} at line ${line}, column ${column}`;
+  const column = found.pos - before.lastIndexOf('\n');
+  return `${found.reason} at line ${line}, column ${column}`;
+}
+
+/**
+ * The first syntax error of JSON text (Python's extra NaN/Infinity tokens allowed), as a position and
+ * a reason: V8's own messages do not always give a position.
+ */
+export function locateJsonError(t: string): { pos: number; reason: string } | null {
+  let i = 0;
+  const ws = () => {
+    while (i < t.length && ' \t\n\r'.includes(t[i])) i++;
+  };
+  const fail = (reason: string): never => {
+    throw { pos: i, reason };
+  };
+  const found = () => (i >= t.length ? 'the end of the file' : JSON.stringify(t[i]));
+  const value = (): void => {
+    ws();
+    const c = t[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (t[i] === close) return void i++;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (t[i] !== '"') fail(`expected a "quoted" key, found ${found()}`);
+          string();
+          ws();
+          if (t[i] !== ':') fail(`expected ':' after a key, found ${found()}`);
+          i++;
+        }
+        value();
+        ws();
+        if (t[i] === ',') i++;
+        else if (t[i] === close) return void i++;
+        else fail(`expected ',' or '${close}', found ${found()}`);
+      }
+    }
+    if (c === '"') return string();
+    const m = /^(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity)/.exec(t.slice(i, i + 400));
+    if (!m) fail(`unexpected ${found()}`);
+    i += m![0].length;
+  };
+  const string = () => {
+    i++;
+    while (i < t.length && t[i] !== '"') {
+      if (t[i] === '\\') i++;
+      else if (t.charCodeAt(i) < 0x20) fail('a control character inside a string');
+      i++;
+    }
+    if (i >= t.length) fail('an unterminated string');
+    i++;
+  };
+  try {
+    value();
+    ws();
+    if (i < t.length) fail(`unexpected ${found()} after the JSON value`);
+    return null;
+  } catch (e) {
+    if (e && typeof e === 'object' && 'pos' in e) return e as { pos: number; reason: string };
+    throw e;
+  }
 }
 
 /** What a JSON value is, in words, for "expected a COCO object, got ...". */

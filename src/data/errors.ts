@@ -34,6 +34,7 @@ export type WarningCode =
   | 'missing-file' // file_name not found: image skipped
   | 'corrupt-image' // unreadable, truncated or unsupported image: skipped
   | 'image-size-mismatch' // stored pixels differ from width/height: the stored size is used, as DETR does
+  | 'image-read-as-pil-does' // e.g. a 16-bit greyscale PNG, which PIL clips to 0..255
   | 'exif-orientation'; // EXIF orientation != 1: ignored, as DETR does (boxes refer to the stored pixels)
 
 export interface DatasetWarning {

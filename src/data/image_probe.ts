@@ -16,6 +16,8 @@ export interface ImageProbe {
   orientation: number;
   /** Why the file cannot be used, or null when its structure looks complete. */
   problem: string | null;
+  /** Something usable but surprising about how PIL (so DETR) reads it, or null. */
+  note: string | null;
 }
 
 export function sniffFormat(b: Uint8Array): ImageFormat {
@@ -31,7 +33,7 @@ export function sniffFormat(b: Uint8Array): ImageFormat {
 
 export function probeImage(b: Uint8Array): ImageProbe {
   const format = sniffFormat(b);
-  const base: ImageProbe = { format, width: 0, height: 0, orientation: 1, problem: null };
+  const base: ImageProbe = { format, width: 0, height: 0, orientation: 1, problem: null, note: null };
   try {
     switch (format) {
       case 'png':
@@ -58,6 +60,9 @@ const u32le = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] 
 function probePng(b: Uint8Array): Partial<ImageProbe> {
   if (b.length < 33 || String.fromCharCode(...b.subarray(12, 16)) !== 'IHDR') return { problem: 'truncated PNG (no IHDR header)' };
   const out: Partial<ImageProbe> = { width: u32be(b, 16), height: u32be(b, 20) };
+  if (b[24] === 16 && b[25] === 0) {
+    out.note = '16-bit greyscale PNG: PIL (so DETR) reads it as mode "I" and clips every value above 255 to white';
+  }
   let pos = 8;
   let sawData = false;
   while (pos + 8 <= b.length) {

@@ -14,6 +14,8 @@ export interface DatasetSource {
   list(): Promise<string[]>;
   /** One file's bytes; rejects with an Error naming the path when it cannot be read. */
   read(path: string): Promise<Uint8Array>;
+  /** Releases what the source holds open (a zip's file handle); optional. */
+  close?(): Promise<void>;
 }
 
 /**
@@ -30,4 +32,5 @@ export interface RandomAccessFile {
   readonly size: number;
   /** Exactly `length` bytes from `offset` (fewer only at the end of the file). */
   read(offset: number, length: number): Promise<Uint8Array>;
+  close?(): Promise<void>;
 }
