@@ -19,7 +19,12 @@ export const command: CliCommand = {
   async run(argv: string[]): Promise<void> {
     const args = parseArgs(argv, { data: { kind: 'string', required: true }, split: { kind: 'string' }, decode: { kind: 'flag' } }, USAGE);
     const ds = await loadNodeDataset(args.data as string, args.split as string | undefined);
-    const checked = await validateDataset(ds, { decoder: args.decode ? new NodeImageDecoder() : undefined }).finally(() => ds.source.close?.());
+    const decoder = new NodeImageDecoder();
+    const { webp } = await decoder.backends();
+    const checked = await validateDataset(ds, {
+      decoder: args.decode ? decoder : undefined,
+      supports: (format) => format !== 'webp' || webp !== null,
+    }).finally(() => ds.source.close?.());
     const report = {
       images: checked.images.length,
       annotations: checked.trainingBoxes,

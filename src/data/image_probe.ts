@@ -16,6 +16,8 @@ export interface ImageProbe {
   orientation: number;
   /** Why the file cannot be used, or null when its structure looks complete. */
   problem: string | null;
+  /** JPEG colour components (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK); 0 for other formats. */
+  components: number;
   /** Something usable but surprising about how PIL (so DETR) reads it, or null. */
   note: string | null;
 }
@@ -33,7 +35,7 @@ export function sniffFormat(b: Uint8Array): ImageFormat {
 
 export function probeImage(b: Uint8Array): ImageProbe {
   const format = sniffFormat(b);
-  const base: ImageProbe = { format, width: 0, height: 0, orientation: 1, problem: null, note: null };
+  const base: ImageProbe = { format, width: 0, height: 0, orientation: 1, problem: null, note: null, components: 0 };
   try {
     switch (format) {
       case 'png':
@@ -99,6 +101,7 @@ function probeJpeg(b: Uint8Array): Partial<ImageProbe> {
     if (SOF.has(marker)) {
       out.height = u16be(b, pos + 5);
       out.width = u16be(b, pos + 7);
+      out.components = b[pos + 9];
     } else if (marker === 0xe1 && String.fromCharCode(...b.subarray(pos + 4, pos + 10)) === 'Exif\0\0') {
       if (out.orientation === undefined) out.orientation = exifOrientation(b.subarray(pos + 10, pos + 2 + len));
     } else if (marker === 0xda) {

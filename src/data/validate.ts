@@ -9,7 +9,7 @@
  */
 import type { Dataset, DatasetImage } from './dataset';
 import { DatasetError, type DatasetWarning } from './errors';
-import { probeImage } from './image_probe';
+import { probeImage, type ImageFormat } from './image_probe';
 import type { ImageDecoder } from './ports';
 import { prepareTarget } from './target';
 
@@ -23,6 +23,8 @@ export interface ValidatedDataset extends Dataset {
 export interface ValidateOptions {
   /** Fully decode every image (finds corruption inside the pixel data). */
   decoder?: ImageDecoder;
+  /** Whether the decoder that training will use reads this format (default: all that the probe parses). */
+  supports?: (format: ImageFormat) => boolean;
   /** Images read at once. */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -34,7 +36,8 @@ interface Checked {
   warnings: DatasetWarning[];
 }
 
-async function checkImage(ds: Dataset, im: DatasetImage, decoder?: ImageDecoder): Promise<Checked> {
+async function checkImage(ds: Dataset, im: DatasetImage, opts: ValidateOptions): Promise<Checked> {
+  const decoder = opts.decoder;
   const at = { file_name: im.file_name, image_id: im.id };
   const fail = (code: 'missing-file' | 'corrupt-image', why: string): Checked => ({
     image: im,
@@ -49,6 +52,7 @@ async function checkImage(ds: Dataset, im: DatasetImage, decoder?: ImageDecoder)
   }
   const probe = probeImage(bytes);
   if (probe.problem) return fail('corrupt-image', probe.problem);
+  if (opts.supports && !opts.supports(probe.format)) return fail('corrupt-image', `${probe.format.toUpperCase()} images cannot be decoded here`);
   let { width, height } = probe;
   if (decoder) {
     try {
@@ -86,7 +90,7 @@ export async function validateDataset(ds: Dataset, opts: ValidateOptions = {}): 
   const worker = async () => {
     while (next < total) {
       const i = next++;
-      results[i] = await checkImage(ds, ds.images[i], opts.decoder);
+      results[i] = await checkImage(ds, ds.images[i], opts);
       opts.onProgress?.(++done, total);
     }
   };

@@ -4,7 +4,7 @@
  * differences (jpeg-js vs libjpeg-turbo) are measured and bounded.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeImageSync } from './image_decoder';
+import { NodeImageDecoder, decodeImageSync } from './image_decoder';
 import { hasPil, runPython } from '../../testing/pil';
 import { skipReason } from '../../testing/paths';
 import { PNG } from 'pngjs';
@@ -60,6 +60,11 @@ for name, kw in (('jpeg420', dict(quality=90)), ('jpeg444', dict(quality=90, sub
     c[name] = save(Image.fromarray(photo), 'JPEG', **kw)
 c['jpeg_grey'] = save(Image.fromarray(photo[..., 1]), 'JPEG', quality=90)
 c['jpeg_cmyk'] = save(Image.fromarray(photo).convert('CMYK'), 'JPEG', quality=90)
+rgba = np.dstack([photo, rng.integers(0, 256, photo.shape[:2], dtype=np.uint8)])
+c['webp_lossy'] = save(Image.fromarray(photo), 'WEBP', quality=80)
+c['webp_lossless'] = save(Image.fromarray(photo), 'WEBP', lossless=True)
+c['webp_lossy_alpha'] = save(Image.fromarray(rgba, 'RGBA'), 'WEBP', quality=80)
+c['webp_lossless_alpha'] = save(Image.fromarray(rgba, 'RGBA'), 'WEBP', lossless=True)
 out = {}
 for k, v in c.items():
     im = Image.open(io.BytesIO(v)); mode = im.mode; rgb = im.convert('RGB')
@@ -99,7 +104,7 @@ describe.skipIf(!pil)(`NodeImageDecoder vs PIL convert('RGB')${why}`, () => {
   const cases = pil ? generate() : new Map<string, Case>();
 
   it('decodes every PNG colour type and bit depth bit-exactly (alpha dropped, 16-bit as PIL)', () => {
-    const pngs = [...cases].filter(([k]) => !k.startsWith('jpeg'));
+    const pngs = [...cases].filter(([k]) => !k.startsWith('jpeg') && !k.startsWith('webp'));
     expect(pngs.length).toBe(18);
     for (const [name, c] of pngs) {
       const img = decodeImageSync(c.file, name);
@@ -108,7 +113,7 @@ describe.skipIf(!pil)(`NodeImageDecoder vs PIL convert('RGB')${why}`, () => {
     }
   });
 
-  it('decodes JPEGs within the measured jpeg-js vs libjpeg-turbo differences', () => {
+  it('decodes JPEGs with jpeg-js (the fallback) within the measured differences from libjpeg-turbo', () => {
     // Measured on these images (see docs/datasets.md): max / mean absolute difference per channel value.
     const bounds: Record<string, [number, number]> = {
       jpeg444: [3, 0.6],
@@ -128,6 +133,23 @@ describe.skipIf(!pil)(`NodeImageDecoder vs PIL convert('RGB')${why}`, () => {
       expect(d.max, name).toBeLessThanOrEqual(maxBound);
       expect(d.mean, name).toBeLessThanOrEqual(meanBound);
     }
+  });
+
+  it('decodes JPEG and WebP bit-exactly through the wasm codecs (CMYK via jpeg-js)', async (ctx) => {
+    const decoder = new NodeImageDecoder();
+    const backends = await decoder.backends();
+    if (backends.jpeg !== 'mozjpeg-wasm' || backends.webp !== 'libwebp-wasm') {
+      ctx.skip(skipReason('wasm codec parity', `@jsquash/jpeg / @jsquash/webp not installed (${JSON.stringify(backends)})`));
+    }
+    for (const [name, c] of [...cases].filter(([k]) => k.startsWith('jpeg') || k.startsWith('webp'))) {
+      const img = await decoder.decode(c.file, name);
+      const d = diff(img.data, c.rgb);
+      expect({ name, w: img.width, h: img.height }).toEqual({ name, w: c.w, h: c.h });
+      expect({ name, max: d.max }).toEqual({ name, max: name === 'jpeg_cmyk' ? 1 : 0 });
+    }
+    // A failed or CMYK decode leaves the codec usable.
+    await expect(decoder.decode(cases.get('jpeg420')!.file.subarray(0, 400), 'cut.jpg')).rejects.toThrow(/^cut\.jpg: truncated JPEG/);
+    expect(diff((await decoder.decode(cases.get('jpeg420')!.file, 'again')).data, cases.get('jpeg420')!.rgb).max).toBe(0);
   });
 });
 

@@ -1,14 +1,15 @@
 /**
- * Node's ImageDecoder: pure JS (pngjs, jpeg-js), giving what DETR's `Image.open(f).convert('RGB')`
- * (Pillow 9.4) gives:
+ * Node's ImageDecoder, giving what DETR's `Image.open(f).convert('RGB')` (Pillow 9.4) gives:
  *  - PNG: exactly. pngjs decodes the samples (raw depth, skipRescale) and the PIL mode conversion is
  *    done here: grey 1/2/4-bit scaled to 0..255 (x255, x85, x17); 16-bit RGB/RGBA/grey+alpha keep the
  *    high byte (PIL's "RGB;16B" raw modes); 16-bit grey is PIL mode "I" whose convert('RGB') CLIPS to
  *    255 (not scaled); palette -> palette colours; alpha and tRNS dropped, never composited. The tRNS
  *    chunk is removed before pngjs sees it, since pngjs blacks out transparent-keyed pixels.
- *  - JPEG: jpeg-js (baseline, progressive, grey, Adobe CMYK/YCCK). Not bit-exact with PIL's
- *    libjpeg-turbo (IDCT, chroma upsampling and colour conversion differ): see docs/datasets.md.
- *  - WebP, GIF, BMP, TIFF: refused with a clear error (no pure decoder here).
+ *  - JPEG: MozJPEG compiled to wasm (@jsquash/jpeg, wasm_codecs.ts) when installed: bit-exact with PIL.
+ *    Otherwise, and for CMYK/YCCK JPEGs (which it cannot convert), jpeg-js: not bit-exact (its chroma
+ *    upsampling, IDCT and colour conversion differ from libjpeg-turbo's): see docs/datasets.md.
+ *  - WebP: libwebp compiled to wasm (@jsquash/webp) when installed (bit-exact); else a clear error.
+ *  - GIF, BMP, TIFF: refused with a clear error.
  * EXIF orientation is never applied (DETR does not apply it; COCO boxes refer to the stored pixels).
  */
 import { PNG } from 'pngjs';
@@ -17,19 +18,44 @@ import { DatasetError } from '../../data/errors';
 import { probeImage, sniffFormat } from '../../data/image_probe';
 import type { ImageDecoder } from '../../data/ports';
 import type { RgbImage } from '../../data/types';
+import { loadWasmCodecs, rgbaToRgb } from './wasm_codecs';
 
 export class NodeImageDecoder implements ImageDecoder {
+  /** Which decoder handles JPEG and WebP here (for logs and tests). */
+  async backends(): Promise<{ jpeg: 'mozjpeg-wasm' | 'jpeg-js'; webp: 'libwebp-wasm' | null }> {
+    const c = await loadWasmCodecs();
+    return { jpeg: c.jpeg ? 'mozjpeg-wasm' : 'jpeg-js', webp: c.webp ? 'libwebp-wasm' : null };
+  }
+
   async decode(bytes: Uint8Array, fileName: string): Promise<RgbImage> {
+    const format = sniffFormat(bytes);
+    if (format === 'jpeg' || format === 'webp') {
+      const codecs = await loadWasmCodecs();
+      const probe = probeImage(bytes);
+      const codec = format === 'jpeg' ? codecs.jpeg : codecs.webp;
+      // MozJPEG cannot convert 4-component (CMYK/YCCK) JPEGs to RGB: jpeg-js does those below.
+      if (!probe.problem && codec && probe.components !== 4) {
+        try {
+          return rgbaToRgb(await codec(bytes));
+        } catch (e) {
+          throw new DatasetError(`${fileName}: cannot decode the ${format.toUpperCase()} image (${describe(e)})`);
+        }
+      }
+    }
     return decodeImageSync(bytes, fileName);
   }
 }
 
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : typeof e === 'string' ? e : 'decoder error';
+}
+
+/** The pure-JS path: PNG (exact) and JPEG via jpeg-js; used when the wasm codecs are absent. */
 export function decodeImageSync(bytes: Uint8Array, fileName: string): RgbImage {
   const format = sniffFormat(bytes);
   const probe = probeImage(bytes);
   if (probe.problem) {
-    const what = format === 'webp' ? 'WebP is not supported in the CLI (convert the image to PNG or JPEG)' : probe.problem;
-    throw new DatasetError(`${fileName}: ${what}`);
+    throw new DatasetError(`${fileName}: ${probe.problem}`);
   }
   try {
     if (format === 'png') return decodePng(bytes);
@@ -37,7 +63,8 @@ export function decodeImageSync(bytes: Uint8Array, fileName: string): RgbImage {
   } catch (e) {
     throw new DatasetError(`${fileName}: cannot decode the ${format.toUpperCase()} image (${(e as Error).message})`);
   }
-  throw new DatasetError(`${fileName}: ${format === 'webp' ? 'WebP is not supported in the CLI (convert the image to PNG or JPEG)' : 'unsupported image format'}`);
+  const why = format === 'webp' ? 'WebP is not supported in the CLI without @jsquash/webp (convert the image to PNG or JPEG)' : 'unsupported image format';
+  throw new DatasetError(`${fileName}: ${why}`);
 }
 
 /** The PNG without its tRNS chunk (chunks are self-delimiting; the others' CRCs are untouched). */
