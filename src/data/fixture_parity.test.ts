@@ -12,7 +12,7 @@ import { prepareTarget } from './target';
 import { evalTransform } from './transforms';
 import { decodeImageSync } from '../platform/node/image_decoder';
 import { TINY_FIXTURE, hasTinyFixture, skipReason } from '../testing/paths';
-import { readSafetensors } from '../testing/read_safetensors';
+import { readTorchArrays } from '../testing/tiny_fixture';
 import type { Batch } from './types';
 
 const have = hasTinyFixture();
@@ -72,7 +72,7 @@ describe.skipIf(!have)('fixture data parity (official DETR eval data path)', () 
     const [B, C, H, W] = ref.batch.padded_shape as number[];
     expect([batch.batchSize, 3, batch.height, batch.width]).toEqual([B, C, H, W]);
     expect(batch.targets.map((t) => t.size)).toEqual(ref.batch.valid_hw);
-    const inter = readSafetensors(resolve(TINY_FIXTURE, 'intermediates.safetensors'), ['samples', 'mask']);
+    const inter = readTorchArrays(resolve(TINY_FIXTURE, 'intermediates.safetensors'));
     const samples = inter.get('samples')!;
     const mask = inter.get('mask')!;
     expect(samples.shape).toEqual([B, 3, H, W]);
