@@ -4,6 +4,9 @@
     torch_cases.py make OUTDIR FIXTURE_DIR   writes the cases below + expected.json
     torch_cases.py load FILE [--unsafe]      torch.load(FILE, weights_only=not unsafe) -> canonical JSON on stdout
     torch_cases.py globals FILE              the GLOBALs named in FILE's data.pkl, as JSON
+    torch_cases.py types FILE                {key: type name} of FILE's top-level dict
+    torch_cases.py equal OURS REF            loads OURS restricted (weights_only) and REF; prints "equal (...)"
+                                             or the first difference (an argparse.Namespace in REF = a dict)
 
 Cases: legacy.pth (the fixture state dict, _use_new_zipfile_serialization=False); checkpoint.pth and
 checkpoint_legacy.pth ({'model','optimizer','lr_scheduler','epoch','args'} as DETR's main.py saves);
@@ -182,11 +185,68 @@ def load(path, unsafe):
     json.dump(canon(obj), sys.stdout, default=repr)
 
 
-def globals_of(path):
+ALLOWED = {"collections.OrderedDict", "torch._utils._rebuild_tensor_v2"} | {
+    f"torch.{n}Storage" for n in ["Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte", "Bool"]}
+
+
+def load_restricted(path):
+    """torch.load(weights_only=True). torch < 2.0's weights-only unpickler has no float opcode (BINFLOAT);
+    there the file loads with weights_only=False after checking that its pickle names only allowed globals."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True), "weights_only"
+    except Exception as e:
+        if "Unsupported operand 71" not in str(e) or int(torch.__version__.split(".")[0]) >= 2:
+            raise
+    names = set(_globals(path))
+    assert names <= ALLOWED, f"not allowed: {names - ALLOWED}"
+    return torch.load(path, map_location="cpu"), "globals checked (torch < 2.0 weights_only has no floats)"
+
+
+def first_difference(a, b, path="root"):
+    if isinstance(b, argparse.Namespace):
+        b = dict(vars(b))
+    if isinstance(b, torch.Tensor):
+        if not isinstance(a, torch.Tensor):
+            return f"{path}: {type(a).__name__} is not a tensor"
+        if a.dtype != b.dtype or a.shape != b.shape or not torch.equal(a, b):
+            return f"{path}: tensors differ ({a.dtype} {tuple(a.shape)} vs {b.dtype} {tuple(b.shape)})"
+        return None
+    if type(a) is not type(b):
+        return f"{path}: {type(a).__name__} vs {type(b).__name__}"
+    if isinstance(b, dict):
+        if list(a.keys()) != list(b.keys()):
+            return f"{path}: keys {list(a.keys())[:8]} vs {list(b.keys())[:8]}"
+        for k in b:
+            d = first_difference(a[k], b[k], f"{path}[{k!r}]")
+            if d:
+                return d
+        return None
+    if isinstance(b, (list, tuple)):
+        if len(a) != len(b):
+            return f"{path}: length {len(a)} vs {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: {a!r} vs {b!r}"
+
+
+def equal(ours, ref):
+    a, how = load_restricted(ours)
+    b = torch.load(ref, map_location="cpu")
+    d = first_difference(a, b)
+    print(d or f"equal ({how})")
+
+
+def _globals(path):
     z = zipfile.ZipFile(path)
     pkl = z.read([n for n in z.namelist() if n.endswith("/data.pkl")][0])
-    names = sorted({arg.replace(" ", ".") for op, arg, _ in pickletools.genops(pkl) if op.name == "GLOBAL"})
-    json.dump(names, sys.stdout)
+    return sorted({arg.replace(" ", ".") for op, arg, _ in pickletools.genops(pkl) if op.name == "GLOBAL"})
+
+
+def globals_of(path):
+    json.dump(_globals(path), sys.stdout)
 
 
 if __name__ == "__main__":
@@ -195,6 +255,10 @@ if __name__ == "__main__":
         make(sys.argv[2], sys.argv[3])
     elif cmd == "load":
         load(sys.argv[2], "--unsafe" in sys.argv)
+    elif cmd == "types":  # {key: Python type name} of a top-level dict (weights_only)
+        json.dump({k: type(v).__name__ for k, v in torch.load(sys.argv[2], weights_only=True).items()}, sys.stdout)
+    elif cmd == "equal":
+        equal(sys.argv[2], sys.argv[3])
     elif cmd == "globals":
         globals_of(sys.argv[2])
     else:
