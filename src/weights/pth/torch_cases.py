@@ -4,6 +4,7 @@
     torch_cases.py make OUTDIR FIXTURE_DIR   writes the cases below + expected.json
     torch_cases.py load FILE [--unsafe]      torch.load(FILE, weights_only=not unsafe) -> canonical JSON on stdout
     torch_cases.py globals FILE              the GLOBALs named in FILE's data.pkl, as JSON
+    torch_cases.py pickles                   one plain-data object pickled at protocols 0-5, and its canon
     torch_cases.py types FILE                {key: type name} of FILE's top-level dict
     torch_cases.py equal OURS REF            loads OURS restricted (weights_only) and REF; prints "equal (...)"
                                              or the first difference (an argparse.Namespace in REF = a dict)
@@ -50,6 +51,8 @@ def canon(v):
         return {"__dict__": kind, "items": [[type(k).__name__, canon(k), canon(x)] for k, x in v.items()]}
     if isinstance(v, tuple):
         return {"__tuple__": [canon(x) for x in v]}
+    if isinstance(v, (set, frozenset)):
+        return {"__set__": [canon(x) for x in v]}
     if isinstance(v, list):
         return [canon(x) for x in v]
     if isinstance(v, argparse.Namespace):
@@ -176,6 +179,25 @@ def write_big_endian(src, dst):
             zout.writestr(zin.namelist()[0].split("/")[0] + "/byteorder", b"big")
 
 
+def plain_pickles():
+    """One plain-data object pickled by Python at every protocol (0-5), and its canon."""
+    from collections import OrderedDict
+    obj = {
+        "ints": [0, 1, -1, 255, 256, 65535, 65536, -(2**31), 2**31, 2**62, 2**70, -(2**100)],
+        "floats": [0.5, -2.25, 1e-300, 1.5e308],
+        "consts": [None, True, False],
+        "text": ("", "ascii", "ünïcödé ☃", "x" * 300),
+        "bytes": b"\x00\x01\xff",
+        "nested": OrderedDict([("a", {1: [], 2: ()}), ("b", (1,)), ("c", (1, 2)), ("d", (1, 2, 3)), ("e", (1, 2, 3, 4))]),
+        "sets": [{1, 2, 3}, frozenset({4, 5})],
+        7: "int key",
+        (1, "t"): "tuple key",
+    }
+    shared = [1, 2]
+    obj["shared"] = [shared, shared]
+    json.dump({"pickles": {p: pickle.dumps(obj, protocol=p).hex() for p in range(6)}, "canon": canon(obj)}, sys.stdout)
+
+
 def load(path, unsafe):
     obj = torch.load(path, map_location="cpu", weights_only=not unsafe)
     if unsafe:  # the evil cases: let a started process (subprocess.Popen) finish
@@ -255,6 +277,8 @@ if __name__ == "__main__":
         make(sys.argv[2], sys.argv[3])
     elif cmd == "load":
         load(sys.argv[2], "--unsafe" in sys.argv)
+    elif cmd == "pickles":
+        plain_pickles()
     elif cmd == "types":  # {key: Python type name} of a top-level dict (weights_only)
         json.dump({k: type(v).__name__ for k, v in torch.load(sys.argv[2], weights_only=True).items()}, sys.stdout)
     elif cmd == "equal":
