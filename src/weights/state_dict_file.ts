@@ -6,7 +6,7 @@
  */
 import { type RawTensor, type TensorMap, WeightsFormatError } from './types';
 import { looksLikeSafetensors, readSafetensors, writeSafetensors } from './safetensors';
-import { isLegacyPth, isZip, readPth } from './pth/read';
+import { isLegacyPth, isZip, legacyDataStart, readPth } from './pth/read';
 import { PyDict, type PyKey, type PyValue, dictEntries, isRawTensor, keyText } from './pth/py_values';
 import { describe } from './pth/globals';
 import { stemOf, writePth } from './pth/write';
@@ -47,6 +47,16 @@ export function detectWeightsFormat(bytes: Uint8Array): WeightsFormat | undefine
   if (isZip(bytes) || isLegacyPth(bytes)) return 'pth';
   if (looksLikeSafetensors(bytes)) return 'safetensors';
   return undefined;
+}
+
+/**
+ * How many bytes to put in memory before a file so that its tensors can be zero-copy views (0-7),
+ * from the file's first bytes (a few MB: enough for a legacy .pth's pickles). Only legacy .pth files
+ * need it: their storages follow pickles of any length. Zip and safetensors data is aligned already.
+ */
+export function preferredLeadingPad(head: Uint8Array): number {
+  const start = legacyDataStart(head);
+  return start === undefined ? 0 : (8 - ((start + 8) % 8)) % 8; // the first storage's data follows its 8-byte count
 }
 
 const DDP_PREFIX = 'module.';
