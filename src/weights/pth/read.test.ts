@@ -48,7 +48,7 @@ describe.skipIf(!ok)('readPth on files torch.save wrote', () => {
     for (const [name, t] of sd) expect(Buffer.from(tensorBytes(t)).equals(Buffer.from(tensorBytes(zip.get(name)!))), name).toBe(true);
   });
 
-  for (const name of ['views.pth', 'views_legacy.pth', 'views_p4.pth', 'views_big.pth']) {
+  for (const name of ['views.pth', 'views_legacy.pth', 'views_p4.pth', 'views_big.pth', 'views_deflated.pth']) {
     it(`${name}: every dtype, shared storages, strides, scalars, empty tensors and a Parameter match torch`, () => {
       expect(canon(read(name).root)).toEqual(expected.views);
     });

@@ -170,16 +170,18 @@ function realign(storages: Map<string, StorageRef>, bytes: Uint8Array, start: nu
   for (const s of storages.values()) if (s.bytes) s.bytes = region.subarray(s.bytes.byteOffset - base, s.bytes.byteOffset - base + s.bytes.length);
 }
 
-/** Every PthTensor in the tree (each once), in order. */
-function collectPending(v: unknown, out: PthTensor[], seen = new Set<unknown>()): void {
-  if (typeof v !== 'object' || v === null || seen.has(v)) return;
-  seen.add(v);
-  if (v instanceof PthTensor) {
-    out.push(v);
-    return;
+/** Every PthTensor in the tree (each once), in order; iterative, so deep nesting cannot overflow the stack. */
+function collectPending(root: unknown, out: PthTensor[]): void {
+  const seen = new Set<unknown>();
+  const todo: unknown[] = [root];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof PthTensor) out.push(v);
+    const children = v instanceof PyDict ? [...v.map.keys(), ...v.map.values()] : v instanceof PyTuple || v instanceof PySet ? v.items : Array.isArray(v) ? v : [];
+    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]);
   }
-  const children = v instanceof PyDict ? [...v.map.keys(), ...v.map.values()] : v instanceof PyTuple || v instanceof PySet ? v.items : Array.isArray(v) ? v : [];
-  for (const c of children) collectPending(c, out, seen);
 }
 
 /** Reads a torch.save file (zip or legacy); `file` names it in errors. */

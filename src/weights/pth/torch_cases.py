@@ -13,7 +13,7 @@ Cases: legacy.pth (the fixture state dict, _use_new_zipfile_serialization=False)
 checkpoint_legacy.pth ({'model','optimizer','lr_scheduler','epoch','args'} as DETR's main.py saves);
 views.pth / views_legacy.pth / views_p4.pth (every dtype, views sharing a storage, non-contiguous
 strides, scalars, empty tensors, a Parameter; protocol 2 and 4); views_big.pth (views.pth rewritten
-big-endian); evil*.pth (pickles that run `touch OUTDIR/MARKER` when Python loads them: os.system via torch.save
+big-endian); views_deflated.pth (views.pth re-zipped with deflate); evil*.pth (pickles that run `touch OUTDIR/MARKER` when Python loads them: os.system via torch.save
 (zip, legacy) and by hand, builtins.eval, subprocess.Popen).
 """
 import argparse
@@ -125,6 +125,9 @@ def make(out, fixture):
     torch.save(v, os.path.join(out, "views_legacy.pth"), _use_new_zipfile_serialization=False)
     torch.save(v, os.path.join(out, "views_p4.pth"), pickle_protocol=4)
     write_big_endian(os.path.join(out, "views.pth"), os.path.join(out, "views_big.pth"))
+    with zipfile.ZipFile(os.path.join(out, "views.pth")) as zin, zipfile.ZipFile(os.path.join(out, "views_deflated.pth"), "w", zipfile.ZIP_DEFLATED) as zout:
+        for n in zin.namelist():
+            zout.writestr(n, zin.read(n))
 
     marker = os.path.join(out, "MARKER")
     evil = {"model": {"w": torch.zeros(2)}, "payload": Evil(marker)}
