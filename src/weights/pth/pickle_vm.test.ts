@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasPython, skipReason } from '../../testing/paths';
 import { runPickle } from './pickle_vm';
-import { canon, torchCases } from './test_canon';
+import { canon, torchCases } from '../../testing/pth_canon';
 
 const ok = hasPython(['torch']);
 if (!ok) skipReason('pickle VM tests against Python pickle', 'needs /usr/bin/python3 with torch');

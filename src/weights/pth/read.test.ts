@@ -8,7 +8,7 @@ import { readSafetensors } from '../safetensors';
 import { tensorBytes } from '../types';
 import { readPth } from './read';
 import { PyDict, collectTensors, pyGet } from './py_values';
-import { TORCH_CASES_PY, canon, torchCases } from './test_canon';
+import { TORCH_CASES_PY, canon, torchCases } from '../../testing/pth_canon';
 
 const ok = hasPython(['torch']) && hasTinyFixture();
 if (!ok) skipReason('pth reader tests against torch', 'needs /usr/bin/python3 with torch and the shared fixtures');

@@ -8,7 +8,7 @@ import { readPth } from './read';
 import { PyDict, PyFloat, PyTuple, type PyValue, pyGet } from './py_values';
 import { stemOf, writePth } from './write';
 import { readZipDirectory } from './zip';
-import { canon, torchCases } from './test_canon';
+import { canon, torchCases } from '../../testing/pth_canon';
 
 const ok = hasPython(['torch']) && hasTinyFixture();
 if (!ok) skipReason('pth writer tests against torch', 'needs /usr/bin/python3 with torch and the shared fixtures');

@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SYSTEM_PYTHON } from '../../testing/paths';
-import { toFloat32 } from '../types';
-import { PyDict, PyFloat, PySet, PyTuple, type PyKey, type PyValue, isPlainObject, isRawTensor } from './py_values';
+import { SYSTEM_PYTHON } from './paths';
+import { toFloat32 } from '../weights/types';
+import { PyDict, PyFloat, PySet, PyTuple, type PyKey, type PyValue, isPlainObject, isRawTensor } from '../weights/pth/py_values';
 
 export const TORCH_CASES_PY = resolve(fileURLToPath(import.meta.url), '../torch_cases.py');
 
