@@ -91,12 +91,15 @@ const ALLOWED: ReadonlyMap<string, PyGlobal> = new Map<string, PyGlobal>(
   ].map((g) => [g.path, g]),
 );
 
-/** Python 2 module names (old legacy files) -> Python 3. */
-const PY2_MODULES: Readonly<Record<string, string>> = { __builtin__: 'builtins', copy_reg: 'copyreg' };
+/**
+ * Module names as pickles spell them -> the names people know: Python 2's (old legacy files), and
+ * the platform modules behind `os` (pickle writes os.system as posix.system).
+ */
+const MODULE_ALIASES: Readonly<Record<string, string>> = { __builtin__: 'builtins', copy_reg: 'copyreg', posix: 'os', nt: 'os' };
 
 /** The allow-listed global, a torch storage class, or an error naming what was refused. */
 export function findGlobal(module: string, name: string, file: string): PyGlobal | StorageType {
-  const path = `${PY2_MODULES[module] ?? module}.${name}`;
+  const path = `${MODULE_ALIASES[module] ?? module}.${name}`;
   const g = ALLOWED.get(path);
   if (g) return g;
   if (module === 'torch' && STORAGE_DTYPES[name]) return new StorageType(name, STORAGE_DTYPES[name]);

@@ -20,7 +20,6 @@ export interface PickleResult {
   end: number;
 }
 
-const MARK = Symbol('mark');
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 

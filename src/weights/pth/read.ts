@@ -80,7 +80,17 @@ function readZipPth(bytes: Uint8Array, file: string): PthFile {
   return { root: value, format: 'zip', stem: dir.slice(0, -1), littleEndian: byteorder === 'little' };
 }
 
-function readLegacyPth(bytes: Uint8Array, file: string): PthFile {
+interface LegacyPickles {
+  root: PyValue;
+  keys: unknown[];
+  storages: Map<string, StorageRef>;
+  littleEndian: boolean;
+  /** Where the storages' data begins: the first storage's 8-byte element count. */
+  dataStart: number;
+}
+
+/** The four pickles of a legacy file: magic number, protocol, sys_info, the object, then the storage keys. */
+function readLegacyPickles(bytes: Uint8Array, file: string): LegacyPickles {
   let pos = 0;
   const next = (opts: Parameters<typeof runPickle>[2] = { file }) => {
     const r = runPickle(bytes, pos, opts);
@@ -106,10 +116,30 @@ function readLegacyPth(bytes: Uint8Array, file: string): PthFile {
     return root;
   };
   const root = next({ file, persistentLoad });
-  const tensors: PthTensor[] = [];
-  collectPending(root, tensors);
   const keys = next();
   if (!Array.isArray(keys)) throw new WeightsFormatError(`${file}: the legacy storage key list is missing`);
+  return { root, keys, storages, littleEndian, dataStart: pos };
+}
+
+/**
+ * For a legacy file, where its storage data begins, read from the file's first bytes (enough to hold
+ * its pickles); undefined for anything else or when `head` is too short. Lets a reader place the file
+ * in memory so that the tensors can be aligned views (see state_dict_file.ts preferredLeadingPad).
+ */
+export function legacyDataStart(head: Uint8Array): number | undefined {
+  if (!isLegacyPth(head)) return undefined;
+  try {
+    return readLegacyPickles(head, 'head').dataStart;
+  } catch {
+    return undefined;
+  }
+}
+
+function readLegacyPth(bytes: Uint8Array, file: string): PthFile {
+  const { root, keys, storages, littleEndian, dataStart } = readLegacyPickles(bytes, file);
+  const tensors: PthTensor[] = [];
+  collectPending(root, tensors);
+  let pos = dataStart;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const key of keys) {
     const s = storages.get(String(key));
@@ -121,20 +151,37 @@ function readLegacyPth(bytes: Uint8Array, file: string): PthFile {
     s.bytes = bytes.subarray(pos, pos + n);
     pos += n;
   }
+  realign(storages, bytes, dataStart, pos);
   for (const t of tensors) materialize(t, littleEndian, file);
   return { root, format: 'legacy', littleEndian };
 }
 
-/** Every PthTensor in the tree (each once), in order. */
-function collectPending(v: unknown, out: PthTensor[], seen = new Set<unknown>()): void {
-  if (typeof v !== 'object' || v === null || seen.has(v)) return;
-  seen.add(v);
-  if (v instanceof PthTensor) {
-    out.push(v);
-    return;
+/**
+ * Legacy storages follow pickles of any length, so their data is rarely aligned to the element size and
+ * every tensor would need its own copy. One copy of the whole storage region into an 8-aligned buffer
+ * is faster and lets the tensors be views of it (storages after an odd-sized one may still be copied).
+ */
+function realign(storages: Map<string, StorageRef>, bytes: Uint8Array, start: number, end: number): void {
+  const misaligned = [...storages.values()].some((s) => s.bytes && (s.bytes.byteOffset % DTYPES[s.dtype].bytes) !== 0);
+  if (!misaligned) return;
+  const region = new Uint8Array(end - start);
+  region.set(bytes.subarray(start, end));
+  const base = bytes.byteOffset + start;
+  for (const s of storages.values()) if (s.bytes) s.bytes = region.subarray(s.bytes.byteOffset - base, s.bytes.byteOffset - base + s.bytes.length);
+}
+
+/** Every PthTensor in the tree (each once), in order; iterative, so deep nesting cannot overflow the stack. */
+function collectPending(root: unknown, out: PthTensor[]): void {
+  const seen = new Set<unknown>();
+  const todo: unknown[] = [root];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof PthTensor) out.push(v);
+    const children = v instanceof PyDict ? [...v.map.keys(), ...v.map.values()] : v instanceof PyTuple || v instanceof PySet ? v.items : Array.isArray(v) ? v : [];
+    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i]);
   }
-  const children = v instanceof PyDict ? [...v.map.keys(), ...v.map.values()] : v instanceof PyTuple || v instanceof PySet ? v.items : Array.isArray(v) ? v : [];
-  for (const c of children) collectPending(c, out, seen);
 }
 
 /** Reads a torch.save file (zip or legacy); `file` names it in errors. */

@@ -109,6 +109,7 @@ export function materialize(t: PthTensor, littleEndian: boolean, file: string): 
   let last = offset;
   for (let i = 0; i < shape.length; i++) last += (shape[i] - 1) * stride[i];
   if (last >= storageNumel) throw new WeightsFormatError(`${where}: reads element ${last} but the storage holds ${storageNumel}`);
+  if (n * size > 2 ** 32) throw new WeightsFormatError(`${where}: [${shape}] is too large to hold in memory (${n * size} bytes)`);
   if (isContiguous(shape, stride)) {
     const b = bytes.subarray(offset * size, (offset + n) * size);
     t.data = typedView(dtype, littleEndian ? b : swapped(b, size), 0, n);
