@@ -1,3 +1,5 @@
+export {};
+
 /**
  * `npm run bench`: every benchmark, each printing its figures as ratios against a reference measured
  * in the same run (PyTorch, scipy, pycocotools), or as a split of where the time goes.
