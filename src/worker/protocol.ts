@@ -37,6 +37,16 @@ export interface MetricsRecord {
   [loss: `loss_${string}`]: number;
 }
 
+/**
+ * Many records column by column (NaN where a record lacks a key): one Float64Array per key, sent
+ * as transferables. Copying 500 record objects onto the main thread cost 10-50 ms; these cost ~0.
+ */
+export interface MetricsColumns {
+  keys: string[];
+  columns: Float64Array[];
+  rows: number;
+}
+
 /** pycocotools' 12 box stats (fractions, -1 where undefined). */
 export interface EvalStats {
   AP: number;
@@ -121,7 +131,9 @@ export type WorkerCommand =
   | { type: 'evaluate' }
   | { type: 'predict'; requestId: number; images: readonly File[]; threshold: number }
   | { type: 'exportWeights'; requestId: number }
-  | { type: 'exportCheckpoint'; requestId: number; checkpointId?: string };
+  | { type: 'exportCheckpoint'; requestId: number; checkpointId?: string }
+  /** Chart a run trained elsewhere: a metrics.jsonl as the CLI writes it. Answered by `metricsOpened` chunks. */
+  | { type: 'openMetrics'; file: File };
 
 export type WorkerCommandType = WorkerCommand['type'];
 
@@ -144,6 +156,8 @@ export type WorkerEvent =
   | { type: 'predicted'; requestId: number; results: readonly PredictionResult[] }
   | { type: 'weightsExported'; requestId: number; fileName: string; bytes: ArrayBuffer }
   | { type: 'checkpointExported'; requestId: number; fileName: string; bytes: ArrayBuffer }
+  /** Rows read from a metrics.jsonl, in chunks (`first` starts a new chart history, `last` ends it; `total` rows in all). */
+  | { type: 'metricsOpened'; source: string; chunk: MetricsColumns; first: boolean; last: boolean; total: number }
   /** The run ended: the user stopped it, it reached maxIter, or it failed (a `failed` comes first). */
   | { type: 'stopped'; iteration: number; reason: 'requested' | 'finished' | 'failed' }
   /** A command could not be carried out; `message` is one sentence naming the problem and place. */

@@ -11,7 +11,8 @@ import { initBrowserBackend, type BrowserBackendInfo } from '../platform/browser
 import type { TrainerSession, WorkerEngine } from './engine_port';
 import { MetricBatcher } from './metric_batcher';
 import type { WorkerCommand, WorkerEvent } from './protocol';
-import { RunLoop } from './run_loop';
+import { parseMetricsJsonl, recordsToColumns } from './metrics_jsonl';
+import { RunLoop, yieldToEventLoop } from './run_loop';
 import { SerialQueue } from './serial_queue';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -25,6 +26,7 @@ function loadEngine(): WorkerEngine | null {
 }
 // ================================================================================================
 
+const METRICS_CHUNK = 10_000;
 const ENGINE_MISSING = 'the training engine is not connected to this page yet (src/worker/training.worker.ts loadEngine)';
 
 function post(event: WorkerEvent, transfer: Transferable[] = []): void {
@@ -147,6 +149,17 @@ async function handle(cmd: WorkerCommand): Promise<void> {
       const bytes = await queue.run(() => s.exportCheckpoint(cmd.checkpointId));
       const buffer = bytes.slice().buffer;
       post({ type: 'checkpointExported', requestId: cmd.requestId, fileName: `detr_checkpoint_iter${s.iter}.ckpt`, bytes: buffer }, [buffer]);
+      return;
+    }
+    case 'openMetrics': {
+      const records = parseMetricsJsonl(await cmd.file.text(), cmd.file.name);
+      // Column chunks: transferred, so the main thread never deserialises objects.
+      for (let i = 0; i < records.length; i += METRICS_CHUNK) {
+        const chunk = recordsToColumns(records, i, Math.min(records.length, i + METRICS_CHUNK));
+        const event: WorkerEvent = { type: 'metricsOpened', source: cmd.file.name, chunk, first: i === 0, last: i + METRICS_CHUNK >= records.length, total: records.length };
+        post(event, chunk.columns.map((c) => c.buffer));
+        await yieldToEventLoop();
+      }
       return;
     }
     default: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minMaxIndices, unionIndices } from './downsample';
+import { bucketMeans, minMaxIndices, unionIndices } from './downsample';
 
 describe('minMaxIndices', () => {
   it('returns short series whole', () => {
@@ -42,5 +42,18 @@ describe('minMaxIndices', () => {
     const ms = performance.now() - t0;
     expect(idx.length).toBeLessThanOrEqual(20 * 100 + 2);
     expect(ms).toBeLessThan(200); // ~30 ms measured on the 2-core CI machine
+  });
+});
+
+describe('bucketMeans', () => {
+  it('averages each bucket (worked by hand) and keeps gaps', () => {
+    // 6 points, 3 buckets of 2: (0,1)->(0.5, 2), (2,3)->(2.5, 6), (4,5)-> all NaN -> gap
+    const r = bucketMeans([0, 1, 2, 3, 4, 5], [1, 3, 5, 7, NaN, NaN], 3);
+    expect(Array.from(r.x)).toEqual([0.5, 2.5, 4]);
+    expect(Array.from(r.y)).toEqual([2, 6, NaN]);
+  });
+
+  it('returns short series whole', () => {
+    expect(Array.from(bucketMeans([1, 2], [3, 4], 5).y)).toEqual([3, 4]);
   });
 });

@@ -45,3 +45,34 @@ export function unionIndices(series: readonly ArrayLike<number>[], buckets: numb
   for (const y of series) for (const i of minMaxIndices(y, buckets)) seen.add(i);
   return Int32Array.from(seen).sort();
 }
+
+/**
+ * The mean point of each of `buckets` equal index ranges (finite values only): a trend line, one
+ * point per pixel column. Used for smoothed lines, whose min/max envelope would draw a band of
+ * residual noise; the raw layer keeps the envelope and the spikes. Series at most `buckets` long
+ * are returned whole.
+ */
+export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, buckets: number): { x: Float64Array; y: Float64Array } {
+  const n = Math.min(x.length, y.length);
+  if (n <= buckets) return { x: Float64Array.from({ length: n }, (_, i) => x[i]), y: Float64Array.from({ length: n }, (_, i) => y[i]) };
+  const xs = new Float64Array(buckets);
+  const ys = new Float64Array(buckets);
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor((b * n) / buckets);
+    const end = Math.floor(((b + 1) * n) / buckets);
+    let sx = 0;
+    let sy = 0;
+    let c = 0;
+    for (let i = start; i < end; i++) {
+      const v = y[i];
+      if (!Number.isFinite(v)) continue;
+      sx += x[i];
+      sy += v;
+      c++;
+    }
+    // An all-gap bucket stays a gap.
+    xs[b] = c > 0 ? sx / c : x[start];
+    ys[b] = c > 0 ? sy / c : NaN;
+  }
+  return { x: xs, y: ys };
+}

@@ -11,7 +11,7 @@ import { artifactsActions, type ExportKind } from './artifacts_slice';
 import { configActions } from './config_slice';
 import { dataActions } from './data_slice';
 import { metricsActions } from './metrics_slice';
-import { PERSIST_KEY, PERSIST_VERSION, persistedPart, type PersistedState } from './persist';
+import { dedupedStorage, PERSIST_KEY, PERSIST_VERSION, persistedPart, type PersistedState } from './persist';
 import { runActions, type BackendChoice } from './run_slice';
 import { initialState, type StudioState } from './state';
 import { applyWorkerEvent } from './worker_events';
@@ -65,7 +65,7 @@ export const useStudio = create<StudioStore>()(
     {
       name: PERSIST_KEY,
       version: PERSIST_VERSION,
-      storage: createJSONStorage(() => localStorage),
+      storage: createJSONStorage(() => dedupedStorage(() => localStorage)),
       partialize: (s) => persistedPart(s),
       // The saved text is re-validated: the config and its issue are derived, never stored.
       merge: (saved, current) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../worker/protocol';
-import { appendRecords, column, EMPTY_LOG, lastValue, truncateFrom } from './metric_log';
+import { appendColumns, appendRecords, column, EMPTY_LOG, lastValue, resetLog, truncateFrom } from './metric_log';
 
 const rec = (iteration: number, extra: Record<string, number> = {}): MetricsRecord => ({
   iteration, epoch: 0, lr: 1e-4, total_loss: 10 - iteration * 0.01, class_error: 50, cardinality_error: 3, time: 0.5, data_time: 0.01, ...extra,
@@ -43,6 +43,13 @@ describe('MetricLog', () => {
     expect(column(log, 'iteration')![99_999]).toBe(99_999);
   });
 
+  it('resets to a new generation', () => {
+    const log = appendRecords(EMPTY_LOG, [rec(0)]);
+    const r = resetLog(log);
+    expect(r.length).toBe(0);
+    expect(r.generation).toBe(log.generation + 1);
+  });
+
   it('truncates from an iteration (resume from an earlier checkpoint)', () => {
     const log = appendRecords(EMPTY_LOG, [0, 1, 2, 3, 4].map((i) => rec(i)));
     const t = truncateFrom(log, 3);
@@ -50,5 +57,34 @@ describe('MetricLog', () => {
     const again = appendRecords(t, [rec(3, { loss_ce: 9 })]);
     expect(Array.from(column(again, 'iteration')!)).toEqual([0, 1, 2, 3]);
     expect(Array.from(column(log, 'iteration')!)).toEqual([0, 1, 2, 3, 4]);
+    expect(t.generation).toBe(log.generation + 1); // rows were dropped
+    expect(again.generation).toBe(t.generation); // appending keeps it
+  });
+});
+
+describe('MetricLog sizing', () => {
+  it('sizes the buffers once from the expected row count', () => {
+    const first = appendRecords(EMPTY_LOG, [rec(0)], 100_000);
+    expect(first.buffers.capacity).toBe(100_000);
+    let log = first;
+    for (let i = 1; i < 100_000; i += 1000) log = appendRecords(log, Array.from({ length: Math.min(1000, 100_000 - i) }, (_, k) => rec(i + k)));
+    expect(log.length).toBe(100_000);
+    expect(log.buffers).toBe(first.buffers); // never regrown
+  });
+});
+
+describe('appendColumns', () => {
+  it('equals appending the same rows as records', () => {
+    const a = appendRecords(EMPTY_LOG, [rec(0), rec(1, { loss_ce: 2 })]);
+    const viaRecords = appendRecords(a, [rec(2, { loss_giou: 1 }), rec(3)]);
+    const viaColumns = appendColumns(a, {
+      keys: ['iteration', 'loss_giou', 'total_loss'],
+      columns: [Float64Array.of(2, 3), Float64Array.of(1, NaN), Float64Array.of(rec(2).total_loss, rec(3).total_loss)],
+      rows: 2,
+    });
+    for (const key of ['iteration', 'loss_ce', 'loss_giou', 'total_loss']) {
+      expect(Array.from(column(viaColumns, key)!), key).toEqual(Array.from(column(viaRecords, key)!));
+    }
+    expect(Array.from(column(a, 'iteration')!)).toEqual([0, 1]); // the older log is unchanged
   });
 });

@@ -6,7 +6,7 @@
  * buffers (appending writes past the end that older logs can see, never inside it); appending to
  * a log that is no longer the newest copies first, so every log value keeps meaning what it meant.
  */
-import type { MetricsRecord } from '../../worker/protocol';
+import type { MetricsColumns, MetricsRecord } from '../../worker/protocol';
 
 interface Buffers {
   columns: Map<string, Float64Array>;
@@ -17,6 +17,8 @@ interface Buffers {
 
 export interface MetricLog {
   readonly length: number;
+  /** Changes whenever rows are dropped (a new run, a resume): caches built by appending start over. */
+  readonly generation: number;
   /** Column names in order of first appearance; `iteration` first. */
   readonly keys: readonly string[];
   readonly buffers: Buffers;
@@ -24,28 +26,35 @@ export interface MetricLog {
 
 export const EMPTY_LOG: MetricLog = Object.freeze({
   length: 0,
+  generation: 0,
   keys: Object.freeze(['iteration']) as readonly string[],
   buffers: { columns: new Map([['iteration', new Float64Array(0)]]), capacity: 0, filled: 0 },
 });
 
+// Rows at or past `filled` are never read (views stop at a log's length) and every appended row
+// writes every column, so new buffers are not pre-filled: a fresh Float64Array costs nothing
+// until written, while filling 30 columns of 100k rows is tens of ms on the main thread.
 function copyBuffers(log: MetricLog, capacity: number): Buffers {
   const columns = new Map<string, Float64Array>();
   for (const key of log.keys) {
-    const col = new Float64Array(capacity).fill(NaN);
+    const col = new Float64Array(capacity);
     col.set(log.buffers.columns.get(key)!.subarray(0, log.length));
     columns.set(key, col);
   }
   return { columns, capacity, filled: log.length };
 }
 
-/** A log holding `log`'s rows followed by `records` (keys taken from the records). */
-export function appendRecords(log: MetricLog, records: readonly MetricsRecord[]): MetricLog {
+/**
+ * A log holding `log`'s rows followed by `records` (keys taken from the records). `expectedRows`
+ * (e.g. a metrics file's line count) sizes the buffers once instead of doubling them.
+ */
+export function appendRecords(log: MetricLog, records: readonly MetricsRecord[], expectedRows = 0): MetricLog {
   if (records.length === 0) return log;
   const need = log.length + records.length;
   let buffers = log.buffers;
   if (buffers.filled !== log.length || buffers.capacity < need) {
     // Stale (someone appended to this log already) or full: start new buffers.
-    buffers = copyBuffers(log, Math.max(need, 2 * buffers.capacity, 1024));
+    buffers = copyBuffers(log, Math.max(need, expectedRows, 2 * buffers.capacity, 1024));
   }
   const keys = [...log.keys];
   const known = new Set(keys);
@@ -58,7 +67,9 @@ export function appendRecords(log: MetricLog, records: readonly MetricsRecord[])
       if (!known.has(key)) {
         known.add(key);
         keys.push(key);
-        if (!buffers.columns.has(key)) buffers.columns.set(key, new Float64Array(buffers.capacity).fill(NaN));
+        // A key first seen now: NaN (a gap) in every earlier row. (Buffers hold no column for it yet:
+        // the only log whose length equals `filled` is the newest, which knows every key.)
+        buffers.columns.set(key, new Float64Array(buffers.capacity).fill(NaN, 0, row));
       }
       buffers.columns.get(key)![row] = v;
     }
@@ -66,7 +77,30 @@ export function appendRecords(log: MetricLog, records: readonly MetricsRecord[])
     for (const key of keys) if (!(key in rec)) buffers.columns.get(key)![row] = NaN;
   }
   buffers.filled = need;
-  return { length: need, keys, buffers };
+  return { length: need, generation: log.generation, keys, buffers };
+}
+
+/** Like appendRecords, for rows already laid out by column (a metrics file's chunk). */
+export function appendColumns(log: MetricLog, chunk: MetricsColumns, expectedRows = 0): MetricLog {
+  if (chunk.rows === 0) return log;
+  const need = log.length + chunk.rows;
+  let buffers = log.buffers;
+  if (buffers.filled !== log.length || buffers.capacity < need) buffers = copyBuffers(log, Math.max(need, expectedRows, 2 * buffers.capacity, 1024));
+  const keys = [...log.keys];
+  const given = new Map(chunk.keys.map((k, i) => [k, chunk.columns[i]]));
+  for (const key of chunk.keys) {
+    if (keys.includes(key)) continue;
+    keys.push(key);
+    buffers.columns.set(key, new Float64Array(buffers.capacity).fill(NaN, 0, log.length));
+  }
+  for (const key of keys) {
+    const col = buffers.columns.get(key)!;
+    const src = given.get(key);
+    if (src) col.set(src.subarray(0, chunk.rows), log.length);
+    else col.fill(NaN, log.length, need);
+  }
+  buffers.filled = need;
+  return { length: need, generation: log.generation, keys, buffers };
 }
 
 /** The rows whose iteration is below `iteration` (a run resumed from an earlier checkpoint). */
@@ -74,7 +108,12 @@ export function truncateFrom(log: MetricLog, iteration: number): MetricLog {
   const it = column(log, 'iteration')!;
   let n = log.length;
   while (n > 0 && it[n - 1] >= iteration) n--;
-  return n === log.length ? log : { ...log, length: n };
+  return n === log.length ? log : { ...log, length: n, generation: log.generation + 1 };
+}
+
+/** An empty log for a new run (a new generation, so appending caches start over). */
+export function resetLog(log: MetricLog): MetricLog {
+  return { ...EMPTY_LOG, generation: log.generation + 1 };
 }
 
 /** A read-only view of one column (undefined when no record had the key). Do not write to it. */

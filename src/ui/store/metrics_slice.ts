@@ -17,12 +17,14 @@ export interface ChartSettings {
 
 export interface MetricsSlice {
   metrics: MetricLog;
+  /** Where the charted metrics come from: a metrics.jsonl's name, or null for this page's run. */
+  metricsSource: string | null;
   evals: readonly EvalPoint[];
   chart: ChartSettings;
 }
 
 export function initialMetricsSlice(): MetricsSlice {
-  return { metrics: EMPTY_LOG, evals: [], chart: { smoothing: 0.6, logScale: false, showAux: false } };
+  return { metrics: EMPTY_LOG, metricsSource: null, evals: [], chart: { smoothing: 0.6, logScale: false, showAux: false } };
 }
 
 export const MAX_SMOOTHING = 0.99;

@@ -3,6 +3,7 @@
  * worker reported (it is gone with the worker). One line per state key, so a new key must be
  * decided on here (the Record type makes a missing key a compile error).
  */
+import type { StateStorage } from 'zustand/middleware';
 import type { StudioState } from './state';
 
 export const PERSIST: Readonly<Record<keyof StudioState, boolean>> = Object.freeze({
@@ -27,6 +28,7 @@ export const PERSIST: Readonly<Record<keyof StudioState, boolean>> = Object.free
   weights: false,
   // metrics
   metrics: false,
+  metricsSource: false,
   evals: false,
   chart: true,
   // artifacts
@@ -47,4 +49,24 @@ export function persistedPart(s: StudioState): PersistedState {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(PERSIST) as (keyof StudioState)[]) if (PERSIST[key]) out[key] = s[key];
   return out as PersistedState;
+}
+
+/**
+ * localStorage that skips writes of an unchanged value: zustand's persist middleware writes on
+ * every state change (worker events arrive ~10 times a second), while what it keeps rarely changes.
+ */
+export function dedupedStorage(backing: () => Storage): StateStorage {
+  const last = new Map<string, string>();
+  return {
+    getItem: (name) => backing().getItem(name),
+    setItem: (name, value) => {
+      if (last.get(name) === value) return;
+      last.set(name, value);
+      backing().setItem(name, value);
+    },
+    removeItem: (name) => {
+      last.delete(name);
+      backing().removeItem(name);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord, WorkerEvent } from '../../worker/protocol';
 import { column } from './metric_log';
-import { PERSIST, persistedPart } from './persist';
+import { dedupedStorage, PERSIST, persistedPart } from './persist';
 import { runActions } from './run_slice';
 import { throughput, selectNumClassesSuggestion } from './selectors';
 import { initialState, type StudioState } from './state';
@@ -99,5 +99,18 @@ describe('PERSIST', () => {
     const kept = Object.keys(persistedPart(initialState())).sort();
     expect(kept).toEqual(['backendChoice', 'chart', 'configText']);
     expect(Object.keys(PERSIST).sort()).toEqual(Object.keys(initialState()).sort());
+  });
+});
+
+describe('dedupedStorage', () => {
+  it('writes a value only when it changed', () => {
+    const writes: string[] = [];
+    const backing = { getItem: () => null, setItem: (_k: string, v: string) => writes.push(v), removeItem: () => undefined } as unknown as Storage;
+    const s = dedupedStorage(() => backing);
+    s.setItem('k', 'a');
+    s.setItem('k', 'a');
+    s.setItem('k', 'b');
+    s.setItem('k', 'b');
+    expect(writes).toEqual(['a', 'b']);
   });
 });

@@ -6,7 +6,7 @@
 import type { WorkerCommandType, WorkerEvent } from '../../worker/protocol';
 import { withoutRequest } from './artifacts_slice';
 import { withDataset } from './data_slice';
-import { appendRecords, EMPTY_LOG, truncateFrom } from './metric_log';
+import { appendColumns, appendRecords, resetLog, truncateFrom } from './metric_log';
 import { withNotice, type RunStatus } from './run_slice';
 import type { StudioState } from './state';
 
@@ -52,8 +52,9 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
     case 'weightsImported':
       return { weights: { status: 'loaded', fileName: event.summary.fileName, summary: event.summary, error: null } };
     case 'started': {
-      // A fresh run clears the charts; a resumed one drops what lies at or after its start.
-      const fresh = event.iteration === 0;
+      // A fresh run clears the charts (as does any run after an opened metrics file); a resumed
+      // one drops what lies at or after its start.
+      const fresh = event.iteration === 0 || s.metricsSource !== null;
       return {
         runStatus: 'running',
         runError: null,
@@ -62,7 +63,8 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
         maxIter: event.maxIter,
         itersPerEpoch: event.itersPerEpoch,
         epoch: event.itersPerEpoch > 0 ? Math.floor(event.iteration / event.itersPerEpoch) : 0,
-        metrics: fresh ? EMPTY_LOG : truncateFrom(s.metrics, event.iteration),
+        metrics: fresh ? resetLog(s.metrics) : truncateFrom(s.metrics, event.iteration),
+        metricsSource: null,
         evals: fresh ? [] : s.evals.filter((e) => e.iteration < event.iteration),
       };
     }
@@ -74,6 +76,12 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
       // Records carry the 0-based index of the iteration just finished (Detectron2's storage.iter).
       return { metrics: appendRecords(s.metrics, event.records), iteration: last.iteration + 1, epoch: last.epoch, phase: null };
     }
+    case 'metricsOpened':
+      return {
+        metrics: event.first ? appendColumns(resetLog(s.metrics), event.chunk, event.total) : appendColumns(s.metrics, event.chunk),
+        metricsSource: event.source,
+        ...(event.first ? { evals: [] } : {}),
+      };
     case 'paused':
       return { runStatus: 'paused', iteration: event.iteration };
     case 'resumed':
