@@ -97,3 +97,16 @@ test('screenshots of every panel at 1280x800 and 390x844', async ({ page }) => {
   const written = await screenshotPanels(page);
   expect(written.length).toBe(14);
 });
+
+test('falls back to WebAssembly when asked, with the wasm binaries served from 127.0.0.1', async ({ page, context }) => {
+  const requests = recordRequests(context);
+  await page.goto('/');
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu');
+  await page.getByLabel('tfjs backend').selectOption('wasm');
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm');
+  await expect(page.locator('#training')).toContainText('WebGPU is not in use: the wasm backend was chosen; training runs on wasm.');
+  expect(requests.urls.some((u) => /tfjs-backend-wasm.*\.wasm$/.test(u))).toBe(true);
+  expect(requests.foreign()).toEqual([]);
+  await page.getByLabel('tfjs backend').selectOption('auto');
+  await expect(page.getByTestId('backend-name')).toHaveText('webgpu');
+});

@@ -19,10 +19,11 @@ const UNSTICK = '.topbar { position: static !important; }';
 export const SCREENSHOT_DIR = join(process.cwd(), 'docs', 'screenshots');
 
 /**
- * Writes `<prefix><panel>-<width>.png` for each panel at each viewport, and `<prefix>page-<width>.png`.
+ * Writes `<prefix><panel>-<width>.png` for each panel at each viewport, and `<prefix>page-<width>.png`
+ * (the first screen) unless `page: false`.
  * Restores the 1280x800 viewport afterwards. Returns the paths written.
  */
-export async function screenshotPanels(page: Page, opts: { panels?: readonly PanelId[]; prefix?: string } = {}): Promise<string[]> {
+export async function screenshotPanels(page: Page, opts: { panels?: readonly PanelId[]; prefix?: string; page?: boolean } = {}): Promise<string[]> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const written: string[] = [];
   const prefix = opts.prefix ?? '';
@@ -30,10 +31,12 @@ export async function screenshotPanels(page: Page, opts: { panels?: readonly Pan
     await page.setViewportSize({ width: vp.width, height: vp.height });
     // Let responsive charts settle at the new width (ResponsiveContainer debounces resizes).
     await page.waitForTimeout(400);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const full = join(SCREENSHOT_DIR, `${prefix}page-${vp.label}.png`);
-    await page.screenshot({ path: full, animations: 'disabled' });
-    written.push(full);
+    if (opts.page !== false) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const full = join(SCREENSHOT_DIR, `${prefix}page-${vp.label}.png`);
+      await page.screenshot({ path: full, animations: 'disabled' });
+      written.push(full);
+    }
     for (const id of opts.panels ?? PANELS) {
       const path = join(SCREENSHOT_DIR, `${prefix}${id}-${vp.label}.png`);
       // The sticky top bar would cover the top of panels taller than the viewport.

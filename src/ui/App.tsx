@@ -9,6 +9,7 @@ import { ConfigPanel } from './components/ConfigPanel';
 import { DatasetsPanel } from './components/DatasetsPanel';
 import { DropOverlay } from './components/DropOverlay';
 import { Notices } from './components/Notices';
+import { PanelBoundary } from './components/PanelBoundary';
 import { PredictionsPanel } from './components/PredictionsPanel';
 import { TopBar } from './components/TopBar';
 import { TrainingPanel } from './components/TrainingPanel';
@@ -23,15 +24,27 @@ export function App() {
       <TopBar offline={offline} />
       <main className="layout">
         <div className="column">
-          <DatasetsPanel />
-          <ConfigPanel />
+          <PanelBoundary name="Datasets">
+            <DatasetsPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Model & config">
+            <ConfigPanel />
+          </PanelBoundary>
         </div>
         <div className="column">
-          <TrainingPanel />
-          <ChartsPanel />
+          <PanelBoundary name="Training">
+            <TrainingPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Charts">
+            <ChartsPanel />
+          </PanelBoundary>
           <div className="row-2">
-            <PredictionsPanel />
-            <CheckpointsPanel />
+            <PanelBoundary name="Predictions">
+              <PredictionsPanel />
+            </PanelBoundary>
+            <PanelBoundary name="Checkpoints">
+              <CheckpointsPanel />
+            </PanelBoundary>
           </div>
         </div>
       </main>

@@ -5,13 +5,15 @@
  * thread never runs tfjs. It speaks protocol.ts: commands in, events out.
  *
  * Every engine call goes through one SerialQueue (a step, an export and a prediction never
- * overlap); metrics leave through a MetricBatcher (<= ~10 messages a second).
+ * overlap); metrics leave through a MetricBatcher and progress through a ProgressThrottle
+ * (each <= ~10 messages a second).
  */
 import { initBrowserBackend, type BrowserBackendInfo } from '../platform/browser/backend';
 import type { TrainerSession, WorkerEngine } from './engine_port';
 import { MetricBatcher } from './metric_batcher';
 import type { WorkerCommand, WorkerEvent } from './protocol';
 import { parseMetricsJsonl, recordsToColumns } from './metrics_jsonl';
+import { ProgressThrottle } from './progress_throttle';
 import { RunLoop, yieldToEventLoop } from './run_loop';
 import { SerialQueue } from './serial_queue';
 
@@ -43,6 +45,8 @@ let session: TrainerSession | null = null;
 let loop: RunLoop | null = null;
 const queue = new SerialQueue();
 const batcher = new MetricBatcher((records) => post({ type: 'stepFinished', records }));
+const progress = new ProgressThrottle((p) => post({ type: 'progressed', ...p }));
+const onProgress = (phase: string, done?: number, total?: number) => progress.report({ phase, done, total });
 
 /** The engine, once the backend is up; throws one sentence when it cannot be had. */
 async function needEngine(): Promise<WorkerEngine> {
@@ -69,7 +73,7 @@ async function startRun(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise
       maxIter: cmd.maxIter,
       resumeFrom: cmd.resumeFrom,
       metrics: { write: (record) => batcher.push(record) },
-      onProgress: (phase, done, total) => post({ type: 'progressed', phase, done, total }),
+      onProgress,
       onCheckpoint: (checkpoint) => post({ type: 'checkpointSaved', checkpoint }),
       onEvaluated: (iteration, stats) => post({ type: 'evaluated', iteration, stats }),
     }),
@@ -103,7 +107,7 @@ async function handle(cmd: WorkerCommand): Promise<void> {
     case 'importDataset': {
       try {
         const eng = await needEngine();
-        const summary = await queue.run(() => eng.importDataset(cmd.split, cmd.files, (phase, done, total) => post({ type: 'progressed', phase, done, total })));
+        const summary = await queue.run(() => eng.importDataset(cmd.split, cmd.files, onProgress));
         post({ type: 'datasetImported', split: cmd.split, summary });
       } catch (e) {
         post({ type: 'datasetRefused', split: cmd.split, message: messageOf(e) });

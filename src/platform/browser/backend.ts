@@ -45,9 +45,9 @@ function describeAdapter(info: AdapterInfoLike | undefined): string {
 
 async function prepareWebgpu(): Promise<Prepared> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) throw new BackendUnavailable('this browser does not expose WebGPU (navigator.gpu is missing; Chrome 113+ or Edge 113+ on a supported GPU has it)');
+  if (!gpu) throw new BackendUnavailable('this browser does not offer it (navigator.gpu is missing; Chrome or Edge 113+ have it)');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new BackendUnavailable('WebGPU is present but no GPU adapter is available (the GPU may be blocklisted or disabled in the browser settings)');
+  if (!adapter) throw new BackendUnavailable('the browser found no GPU adapter for it (the GPU may be blocklisted, or hardware acceleration turned off)');
   const legacy = adapter as unknown as { requestAdapterInfo?: () => Promise<AdapterInfoLike> };
   const info: AdapterInfoLike | undefined = 'info' in adapter ? adapter.info : await legacy.requestAdapterInfo?.();
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -109,16 +109,16 @@ export async function initBrowserBackend(preferred?: BrowserBackendName): Promis
   }
   const order = preferred ? BROWSER_BACKENDS.slice(BROWSER_BACKENDS.indexOf(preferred)) : BROWSER_BACKENDS;
   const reasons: string[] = [];
-  if (preferred && preferred !== 'webgpu') reasons.push(`the ${preferred} backend was requested`);
+  if (preferred && preferred !== 'webgpu') reasons.push(`the ${preferred} backend was chosen`);
   for (const name of order) {
     try {
       const { adapter } = await trySelect(name);
       const info: BrowserBackendInfo = { backend: name };
       if (adapter) info.adapter = adapter;
-      if (name !== 'webgpu') info.fallbackReason = `WebGPU was not used because ${reasons[0] ?? 'it failed to start'}, so training runs on ${name}.`;
+      if (name !== 'webgpu') info.fallbackReason = `WebGPU is not in use: ${reasons[0] ?? 'it failed to start'}; training runs on ${name}.`;
       return info;
     } catch (e) {
-      reasons.push(name === 'webgpu' || e instanceof BackendUnavailable ? reasonOf(e) : `${name} failed: ${reasonOf(e)}`);
+      reasons.push(e instanceof BackendUnavailable ? reasonOf(e) : `${name} failed to start (${reasonOf(e)})`);
     }
   }
   throw new Error(`no tfjs backend could start here: ${reasons.join('; ')}.`);
