@@ -1,0 +1,63 @@
+/**
+ * What the training worker needs from the engine (src/engine + src/data + src/weights, wired to
+ * the browser stores in src/platform/browser). The worker is written against these interfaces
+ * only; `training.worker.ts` holds the one place where an implementation is plugged in.
+ *
+ * Lifecycle: importDataset/importWeights any time while no run is active; createSession builds
+ * the model and optimiser (from the checkpoint `resumeFrom` when given); the worker then drives
+ * `runStep` one iteration at a time (RunLoop), so pause/stop take effect between iterations.
+ */
+import type { DetrConfig } from '../config/config';
+import type {
+  CheckpointInfo,
+  DatasetSplit,
+  DatasetSummary,
+  EvalStats,
+  MetricsRecord,
+  PredictionResult,
+  WeightsSummary,
+} from './protocol';
+
+/** Where the engine's PeriodicWriter delivers each iteration's scalars (habit 4). */
+export interface MetricSink {
+  write(record: MetricsRecord): void;
+}
+
+export interface SessionOptions {
+  config: DetrConfig;
+  maxIter?: number;
+  resumeFrom?: string;
+  metrics: MetricSink;
+  /** Long phases before the first step: "building model", "decoding images" (done of total). */
+  onProgress(phase: string, done?: number, total?: number): void;
+  /** Called by the periodic checkpointer hook after each save. */
+  onCheckpoint(info: CheckpointInfo): void;
+  /** Called by the eval hook after each COCO evaluation. */
+  onEvaluated(iteration: number, stats: EvalStats): void;
+}
+
+/** One training run: the SimpleTrainer with its hooks, driven step by step. */
+export interface TrainerSession {
+  /** Iterations completed so far (the next iteration's index). */
+  readonly iter: number;
+  readonly maxIter: number;
+  readonly itersPerEpoch: number;
+  /** One iteration: data, forward, loss, backward, clip, step, hooks (afterStep writes metrics). */
+  runStep(): Promise<void>;
+  evaluate(): Promise<EvalStats>;
+  predict(images: readonly File[], threshold: number): Promise<PredictionResult[]>;
+  /** The model's weights as a .safetensors file with the official DETR names (CONTRACT 2). */
+  exportWeights(): Promise<Uint8Array>;
+  /** A resumable checkpoint (the latest saved one, or `checkpointId`). */
+  exportCheckpoint(checkpointId?: string): Promise<Uint8Array>;
+  /** Runs afterTrain hooks (final checkpoint) once the loop ends. */
+  finish(): Promise<void>;
+  /** Frees every tensor the run owns. */
+  dispose(): void;
+}
+
+export interface WorkerEngine {
+  importDataset(split: DatasetSplit, files: readonly File[], onProgress: (phase: string, done?: number, total?: number) => void): Promise<DatasetSummary>;
+  importWeights(file: File): Promise<WeightsSummary>;
+  createSession(options: SessionOptions): Promise<TrainerSession>;
+}

@@ -1,0 +1,166 @@
+/**
+ * The page <-> training worker protocol: types only (the UI imports this file too).
+ *
+ * A tagged union on `type`. Commands (page -> worker) are imperative; events (worker -> page) are in
+ * the past tense. Data that crosses this line keeps its official DETR spelling (config keys, loss
+ * keys `loss_ce`, `loss_giou_3`, COCO `category_id` / `bbox`). Every command that expects a reply of
+ * its own carries a `requestId`, echoed by the reply (or by `failed`).
+ */
+import type { DetrConfig } from '../config/config';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type DatasetSplit = 'train' | 'val';
+
+/** What the worker runs on. */
+export interface BackendReport {
+  backend: BackendName;
+  /** WebGPU adapter, "vendor · architecture · description". */
+  adapter?: string;
+  /** One sentence saying why WebGPU is not in use; absent when it is. */
+  fallbackReason?: string;
+}
+
+/**
+ * One training iteration's scalars, as Detectron2's metrics.json and the CLI's metrics.jsonl write
+ * them: `time` is the iteration's wall time in seconds, `data_time` the part spent waiting for data.
+ * Loss keys follow DETR (`loss_ce`, `loss_bbox`, `loss_giou`, auxiliary `loss_ce_0`...).
+ */
+export interface MetricsRecord {
+  iteration: number;
+  epoch: number;
+  lr: number;
+  total_loss: number;
+  class_error: number;
+  cardinality_error: number;
+  time: number;
+  data_time: number;
+  [loss: `loss_${string}`]: number;
+}
+
+/**
+ * Many records column by column (NaN where a record lacks a key): one Float64Array per key, sent
+ * as transferables. Copying 500 record objects onto the main thread cost 10-50 ms; these cost ~0.
+ */
+export interface MetricsColumns {
+  keys: string[];
+  columns: Float64Array[];
+  rows: number;
+}
+
+/** pycocotools' 12 box stats (fractions, -1 where undefined). */
+export interface EvalStats {
+  AP: number;
+  AP50: number;
+  AP75: number;
+  APs: number;
+  APm: number;
+  APl: number;
+  AR1: number;
+  AR10: number;
+  AR100: number;
+  ARs: number;
+  ARm: number;
+  ARl: number;
+}
+
+export interface DatasetCategory {
+  id: number;
+  name: string;
+}
+
+/** What an import found; `warnings` name each skipped or suspicious item. */
+export interface DatasetSummary {
+  /** The annotations file (or zip) name. */
+  source: string;
+  images: number;
+  annotations: number;
+  categories: readonly DatasetCategory[];
+  warnings: readonly string[];
+  /** DETR's num_classes for this dataset: max category id + 1. */
+  numClasses: number;
+}
+
+export interface WeightsSummary {
+  fileName: string;
+  /** Number of tensors read from the file. */
+  tensors: number;
+  /** e.g. "full DETR state_dict", "torchvision ResNet backbone". */
+  kind: string;
+  warnings: readonly string[];
+}
+
+export interface CheckpointInfo {
+  id: string;
+  iteration: number;
+  epoch: number;
+  /** Milliseconds since the epoch, worker clock. */
+  savedAt: number;
+  sizeBytes: number;
+}
+
+/** One detection in COCO results form. */
+export interface Detection {
+  category_id: number;
+  /** [x, y, w, h] in pixels of the original image. */
+  bbox: [number, number, number, number];
+  score: number;
+}
+
+export interface PredictionResult {
+  fileName: string;
+  width: number;
+  height: number;
+  detections: readonly Detection[];
+}
+
+// ---------------------------------------------------------------- commands (page -> worker)
+
+export type WorkerCommand =
+  /** Pick and start a tfjs backend (default: the preference list from webgpu). Answered by `ready`. */
+  | { type: 'init'; backend?: BackendName }
+  /** COCO annotations JSON with its images, or one .zip. Answered by `datasetImported` or `datasetRefused`. */
+  | { type: 'importDataset'; split: DatasetSplit; files: readonly File[] }
+  /** .safetensors or .pth. Answered by `weightsImported` or `failed`. */
+  | { type: 'importWeights'; file: File }
+  /** Build the model and train; `maxIter` caps the run (default: epochs x iterations per epoch). */
+  | { type: 'start'; config: DetrConfig; maxIter?: number; resumeFrom?: string }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  /** COCO evaluation on the val split (train split when none). Answered by `evaluated`. */
+  | { type: 'evaluate' }
+  | { type: 'predict'; requestId: number; images: readonly File[]; threshold: number }
+  | { type: 'exportWeights'; requestId: number }
+  | { type: 'exportCheckpoint'; requestId: number; checkpointId?: string }
+  /** Chart a run trained elsewhere: a metrics.jsonl as the CLI writes it. Answered by `metricsOpened` chunks. */
+  | { type: 'openMetrics'; file: File };
+
+export type WorkerCommandType = WorkerCommand['type'];
+
+// ---------------------------------------------------------------- events (worker -> page)
+
+export type WorkerEvent =
+  | { type: 'ready'; backend: BackendReport }
+  | { type: 'datasetImported'; split: DatasetSplit; summary: DatasetSummary }
+  | { type: 'datasetRefused'; split: DatasetSplit; message: string }
+  | { type: 'weightsImported'; summary: WeightsSummary }
+  | { type: 'started'; iteration: number; maxIter: number; itersPerEpoch: number }
+  /** A long phase outside the step loop moved on (building the model, decoding images...). */
+  | { type: 'progressed'; phase: string; done?: number; total?: number }
+  /** One or more finished iterations, oldest first (batched: at most ~10 of these a second). */
+  | { type: 'stepFinished'; records: readonly MetricsRecord[] }
+  | { type: 'paused'; iteration: number }
+  | { type: 'resumed'; iteration: number }
+  | { type: 'checkpointSaved'; checkpoint: CheckpointInfo }
+  | { type: 'evaluated'; iteration: number; stats: EvalStats }
+  | { type: 'predicted'; requestId: number; results: readonly PredictionResult[] }
+  | { type: 'weightsExported'; requestId: number; fileName: string; bytes: ArrayBuffer }
+  | { type: 'checkpointExported'; requestId: number; fileName: string; bytes: ArrayBuffer }
+  /** Rows read from a metrics.jsonl, in chunks (`first` starts a new chart history, `last` ends it; `total` rows in all). */
+  | { type: 'metricsOpened'; source: string; chunk: MetricsColumns; first: boolean; last: boolean; total: number }
+  /** The run ended: the user stopped it, it reached maxIter, or it failed (a `failed` comes first). */
+  | { type: 'stopped'; iteration: number; reason: 'requested' | 'finished' | 'failed' }
+  /** A command could not be carried out; `message` is one sentence naming the problem and place. */
+  | { type: 'failed'; message: string; command?: WorkerCommandType; requestId?: number };
+
+export type WorkerEventType = WorkerEvent['type'];
