@@ -58,7 +58,9 @@ export class AdamW {
         if (seen.has(p.name)) throw new Error(`AdamW: parameter ${p.name} is in two param groups`);
         if (!p.variable.trainable) throw new Error(`AdamW: parameter ${p.name} is frozen (requires_grad=False) and cannot be optimised`);
         seen.add(p.name);
-        this.state.set(p.name, { step: 0, expAvg: tf.variable(tf.zerosLike(p.variable), false), expAvgSq: tf.variable(tf.zerosLike(p.variable), false) });
+        // tidy frees the zeros the variables were made from (a variable keeps its own reference).
+        const [expAvg, expAvgSq] = tf.tidy(() => [tf.variable(tf.zerosLike(p.variable), false), tf.variable(tf.zerosLike(p.variable), false)]);
+        this.state.set(p.name, { step: 0, expAvg, expAvgSq });
       }
     }
     this.groups = groups.map((g) => ({ ...g, params: [...g.params] }));
@@ -150,8 +152,10 @@ export class AdamW {
       if (step > 0 && !m) throw new Error(`optimizer state lacks the moments of ${name} (step ${step})`);
       s.step = step;
       if (m) {
-        s.expAvg.assign(tf.tensor(m.expAvg, s.expAvg.shape, 'float32'));
-        s.expAvgSq.assign(tf.tensor(m.expAvgSq, s.expAvgSq.shape, 'float32'));
+        tf.tidy(() => {
+          s.expAvg.assign(tf.tensor(m.expAvg, s.expAvg.shape, 'float32'));
+          s.expAvgSq.assign(tf.tensor(m.expAvgSq, s.expAvgSq.shape, 'float32'));
+        });
       }
     }
   }
