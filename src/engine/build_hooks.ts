@@ -33,7 +33,8 @@ export function buildHooks(cfg: DetrConfig, optimizer: AdamW, o: HookOptions): H
   const hooks: HookBase[] = [
     // 1. IterationTimer first: its beforeStep starts the clock before any other hook runs.
     new IterationTimer(o.log),
-    // 2. LRScheduler: sets the groups' lrs before the step; puts `lr` after it; steps StepLR at epoch ends.
+    // 2. LRScheduler: sets the groups' lrs before the step; puts `lr` after it and steps StepLR at an
+    //    epoch's last iteration, before the checkpointer saves the schedule.
     LRScheduler.forOptimizer(optimizer, cfg.lr_drop, cfg.warmup_iters),
   ];
   // 3. PeriodicCheckpointer before EvalHook: the checkpoint exists even if evaluation fails.

@@ -19,7 +19,8 @@ import { decodeCheckpoint, encodeCheckpoint, type CheckpointContents } from './c
 
 /** What the checkpointer saves of the trainer (TrainerBase implements it). */
 export interface Checkpointable {
-  readonly iter: number;
+  /** Iterations completed (during afterStep hooks, the current one counts). */
+  readonly completed: number;
   readonly itersPerEpoch: number;
   stateDict(): TrainerState;
   loadStateDict(state: TrainerState): void;
@@ -70,7 +71,7 @@ export class Checkpointer {
       expAvg.set(p.name, momentToTorch(p.name, p.variable, (await m.expAvg.data()) as Float32Array)); // GPU->CPU sync point: checkpoint
       expAvgSq.set(p.name, momentToTorch(p.name, p.variable, (await m.expAvgSq.data()) as Float32Array)); // GPU->CPU sync point: checkpoint
     }
-    const iteration = this.trainer.iter;
+    const iteration = this.trainer.completed;
     return {
       iteration,
       epoch: Math.floor(iteration / this.trainer.itersPerEpoch),
@@ -113,7 +114,7 @@ export class Checkpointer {
       return { expAvg: momentToModel(name, variable, m, file), expAvgSq: momentToModel(name, variable, v, file) };
     });
     this.trainer.loadStateDict(c.trainer);
-    if (this.trainer.iter !== c.iteration) throw new Error(`${file}: iteration ${c.iteration} in the metadata but ${this.trainer.iter} in the trainer state`);
+    if (this.trainer.completed !== c.iteration) throw new Error(`${file}: iteration ${c.iteration} in the metadata but ${this.trainer.completed} in the trainer state`);
     return c;
   }
 

@@ -16,7 +16,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DetrConfig } from '../config/config';
-import type { DETR } from '../model/detr';
+import type { DETR, DetrOutputs } from '../model/detr';
+import type { Indices } from '../model/matcher';
+import type { LossDict } from '../model/criterion';
+import type { Target } from '../data/types';
 import type { SetCriterion } from '../model/criterion';
 import type { ForwardContext } from '../model/module';
 import { asyncVariableGrads } from '../ops/async_grads';
@@ -90,14 +93,26 @@ export class SimpleTrainer extends TrainerBase {
     await this.profiler?.mark('data');
 
     const fctx: ForwardContext = { training: true, nextSeed: () => this.seeds.next() };
+    let failure: unknown;
     const { value: total, grads, kept: losses } = await asyncVariableGrads(async () => {
       const outputs = this.model.call(batch, fctx);
       await this.profiler?.mark('forward', outputs.pred_logits);
-      const { indices } = await this.criterion.match(outputs, batch.targets);
+      let indices: Indices[];
+      try {
+        indices = (await this.match(outputs, batch.targets)).indices;
+      } catch (e) {
+        // End the tape normally (a loss unconnected to the parameters) so that it frees what it saved.
+        failure = e;
+        return { loss: tf.scalar(0), keep: {} as LossDict };
+      }
       await this.profiler?.mark('matcher');
       const { losses, total } = this.criterion.losses(outputs, batch.targets, indices);
       return { loss: total, keep: losses };
     }, this.optimizer.variables());
+    if (failure) {
+      tf.dispose([total, grads]);
+      throw failure;
+    }
 
     const names = this.optimizer.params().map((p) => p.name);
     let clipped: tf.Tensor[] = [];
@@ -142,6 +157,16 @@ export class SimpleTrainer extends TrainerBase {
 
     this.storage.putScalars({ ...scalars, data_time: dataTime });
     this.storage.putScalar('epoch', Math.floor(this.iter / this.itersPerEpoch), false);
+  }
+
+  /** criterion.match, with a diverged model (NaN outputs make the cost matrix invalid) reported as such. */
+  private async match(outputs: DetrOutputs, targets: Target[]): Promise<{ indices: Indices[] }> {
+    try {
+      return await this.criterion.match(outputs, targets);
+    } catch (e) {
+      if (/NaN|inf/i.test((e as Error).message)) throw new NonFiniteLossError('the matcher cost (from the model outputs)', NaN, this.iter);
+      throw e;
+    }
   }
 
   override stateDict(): SimpleTrainerState {

@@ -114,6 +114,8 @@ export abstract class TrainerBase {
   readonly storage: EventStorage;
   protected hooks: HookBase[] = [];
   status: RunStatus = 'running';
+  /** True from the end of runStep until `iter` moves on: the current iteration counts as completed. */
+  private stepDone = false;
 
   constructor(
     readonly model: DETR,
@@ -179,13 +181,21 @@ export abstract class TrainerBase {
       if (firstOfEpoch) await this.each((h, c) => h.beforeEpoch(c));
       await this.each((h, c) => h.beforeStep(c));
       await this.runStep();
+      this.stepDone = true;
       await this.each((h, c) => h.afterStep(c));
       if (lastOfEpoch) await this.each((h, c) => h.afterEpoch(c));
     } catch (e) {
       this.status = 'failed';
       throw e;
+    } finally {
+      if (this.stepDone) this.iter += 1;
+      this.stepDone = false;
     }
-    this.iter += 1;
+  }
+
+  /** Iterations whose step has completed (what a checkpoint taken now resumes after). */
+  get completed(): number {
+    return this.iter + (this.stepDone ? 1 : 0);
   }
 
   /** afterTrain hooks with the final status. */
@@ -217,7 +227,7 @@ export abstract class TrainerBase {
       const s = h.stateDict();
       if (s !== undefined) hooks[h.name] = s;
     }
-    return { iteration: this.iter, storage: this.storage.stateDict(), hooks };
+    return { iteration: this.completed, storage: this.storage.stateDict(), hooks };
   }
 
   loadStateDict(s: TrainerState): void {

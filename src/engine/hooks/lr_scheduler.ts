@@ -30,14 +30,15 @@ export class LRScheduler extends HookBase {
     ctx.optimizer.groups.forEach((g, i) => (g.lr = lrs[i]));
   }
 
+  /**
+   * Puts the lrs, and at an epoch's last iteration steps StepLR here rather than in afterEpoch: a
+   * checkpoint taken by a later hook in this afterStep must already hold the stepped schedule.
+   */
   override afterStep(ctx: TrainerContext): void {
     const groups = ctx.optimizer.groups;
     ctx.storage.putScalar('lr', groups[0].lr, false);
     if (groups.length > 1) ctx.storage.putScalar('lr_backbone', groups[1].lr, false);
-  }
-
-  override afterEpoch(): void {
-    this.scheduler.step();
+    if ((ctx.iter + 1) % ctx.itersPerEpoch === 0) this.scheduler.step();
   }
 
   override stateDict(): StepLRState {

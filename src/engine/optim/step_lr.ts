@@ -16,9 +16,9 @@ export class StepLR {
   lastEpoch = 0;
 
   constructor(
-    readonly baseLrs: readonly number[],
-    readonly stepSize: number,
-    readonly gamma = 0.1,
+    public baseLrs: readonly number[],
+    public stepSize: number,
+    public gamma = 0.1,
   ) {
     if (!(Number.isInteger(stepSize) && stepSize >= 1)) throw new Error(`StepLR: step_size (lr_drop) must be an integer >= 1, got ${stepSize}`);
   }
@@ -38,8 +38,15 @@ export class StepLR {
     return { last_epoch: this.lastEpoch, base_lrs: [...this.baseLrs], step_size: this.stepSize, gamma: this.gamma };
   }
 
+  /** Restores everything, base lrs included (PyTorch's load_state_dict): a resumed run keeps its schedule. */
   loadStateDict(s: StepLRState): void {
     if (!Number.isInteger(s?.last_epoch) || s.last_epoch < 0) throw new Error(`scheduler state: last_epoch must be a non-negative integer, got ${JSON.stringify(s?.last_epoch)}`);
+    if (!Array.isArray(s.base_lrs) || s.base_lrs.length !== this.baseLrs.length) {
+      throw new Error(`scheduler state has ${s.base_lrs?.length} base lrs, the optimizer ${this.baseLrs.length} param groups`);
+    }
     this.lastEpoch = s.last_epoch;
+    this.baseLrs = [...s.base_lrs];
+    this.stepSize = s.step_size;
+    this.gamma = s.gamma;
   }
 }

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initNodeBackend } from '../platform/node/backend';
+import { parseConfig } from '../config/config';
+import { buildCriterion, buildModel } from '../model/build';
+import { loadStateDict } from '../model/state_dict';
+import { AdamW, detrParamGroups } from './optim/adamw';
+import { SimpleTrainer } from './simple_trainer';
+import { FixtureLoader, readFixtureTensors, readFixtureJson } from '../testing/fixture_batch';
+import { buildHooks } from './build_hooks';
+import { JSONWriter, CommonMetricPrinter } from './writers';
+
+await initNodeBackend((process.argv[2] ?? 'wasm') as 'wasm');
+const ref = readFixtureJson() as { config: Record<string, unknown> };
+const cfg = parseConfig({ ...(ref.config as object), ...JSON.parse(process.argv[4] ?? "{}") });
+const model = buildModel(cfg);
+if (cfg.lr_backbone > 0) loadStateDict(model, readFixtureTensors('weights.safetensors'));
+const opt = new AdamW(detrParamGroups(model.namedParameters().map(([name, variable]) => ({ name, variable })), cfg.lr, cfg.lr_backbone, cfg.weight_decay));
+const clock = { now: () => performance.now() / 1000 };
+const trainer = new SimpleTrainer({ model, criterion: buildCriterion(cfg), optimizer: opt, loader: new FixtureLoader(), config: cfg, clock, maxIter: Number(process.argv[3] ?? 3) });
+trainer.registerHooks(buildHooks(cfg, opt, { writers: [new JSONWriter((l) => console.log(l)), new CommonMetricPrinter((l) => console.log(l))], log: console.log }));
+await trainer.train();
+console.log(tf.memory().numTensors);
