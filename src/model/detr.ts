@@ -38,11 +38,12 @@ export class Joiner extends Module {
   }
 }
 
-export interface DetrOutputs {
+// A type alias (not an interface) so that it is a tf.TensorContainer and can leave a tf.tidy.
+export type DetrOutputs = {
   pred_logits: tf.Tensor3D; // [B, Q, C+1]
   pred_boxes: tf.Tensor3D; // [B, Q, 4] normalised cxcywh
   aux_outputs: { pred_logits: tf.Tensor3D; pred_boxes: tf.Tensor3D }[]; // decoder layers 0..L-2
-}
+};
 
 export interface DetrOptions {
   numClasses: number;
