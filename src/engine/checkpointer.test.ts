@@ -9,7 +9,7 @@ import { SyntheticLoader, syntheticSamples } from '../testing/synthetic_data';
 import { tinyTrainConfig, tickingClock } from '../testing/engine_setup';
 import { expectClose } from '../testing/expect_close';
 import { hasTinyFixture } from '../testing/paths';
-import { readFixtureTensors } from '../testing/fixture_batch';
+import { loadTinyFixture } from '../testing/tiny_fixture';
 import { stateDict, torchShape } from '../model/state_dict';
 import { JSONWriter } from './writers';
 import { train, type TrainOptions } from './commands';
@@ -97,7 +97,7 @@ describe('checkpoint format', () => {
 
   it.skipIf(!hasTinyFixture())('refuses a weights file as a checkpoint, saying where it goes', async () => {
     const { writeSafetensors, concatParts } = await import('../weights/safetensors');
-    const w = readFixtureTensors('weights.safetensors');
+    const w = loadTinyFixture().weights;
     const bytes = concatParts(writeSafetensors(new Map([...w].map(([k, a]) => [k, { dtype: 'float32' as const, shape: a.shape, data: a.data }]))));
     expect(() => decodeCheckpoint(bytes, 'weights.safetensors')).toThrow(/^weights.safetensors: not a detr-studio training checkpoint .*a weights file goes to --weights/);
   });

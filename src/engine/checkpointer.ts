@@ -8,10 +8,10 @@
  * Saving reads every weight and moment back from the device: a sync point per tensor, paid only when
  * a checkpoint is taken (never per step).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { DetrConfig } from '../config/config';
 import type { Module } from '../model/module';
-import { LAYOUT_CONVERSIONS, loadStateDict, stateDict, torchShape, type TorchArray } from '../model/state_dict';
+import { loadStateDict, stateDict, type TorchArray } from '../model/state_dict';
+import { toModelLayout, toTorchLayout } from './layout';
 import type { AdamW } from './optim/adamw';
 import type { CheckpointStore } from './ports';
 import type { TrainerState } from './trainer';
@@ -35,22 +35,6 @@ export interface SavedCheckpoint {
 
 export const CHECKPOINT_PATTERN = /^checkpoint_(\d+)\.safetensors$/;
 
-function momentToTorch(name: string, v: tf.Variable, data: Float32Array): TorchArray {
-  const shape = torchShape(v);
-  const conv = LAYOUT_CONVERSIONS.find((c) => c.applies(name, shape));
-  const a = { shape: [...v.shape], data };
-  return conv ? conv.toTorch(a) : a;
-}
-
-function momentToModel(name: string, v: tf.Variable, a: TorchArray, file: string): Float32Array {
-  const shape = torchShape(v);
-  if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
-    throw new Error(`${file}: optimizer moment of ${name} has shape [${a.shape}], the model's parameter [${shape}]`);
-  }
-  const conv = LAYOUT_CONVERSIONS.find((c) => c.applies(name, shape));
-  return conv ? conv.toModel(a).data : a.data;
-}
-
 export class Checkpointer {
   constructor(
     readonly model: Module,
@@ -68,8 +52,8 @@ export class Checkpointer {
     for (const p of this.optimizer.params()) {
       const m = this.optimizer.moments(p.name);
       if (m.step === 0) continue; // PyTorch has no state for a parameter before its first step
-      expAvg.set(p.name, momentToTorch(p.name, p.variable, (await m.expAvg.data()) as Float32Array)); // GPU->CPU sync point: checkpoint
-      expAvgSq.set(p.name, momentToTorch(p.name, p.variable, (await m.expAvgSq.data()) as Float32Array)); // GPU->CPU sync point: checkpoint
+      expAvg.set(p.name, toTorchLayout(p.name, p.variable, (await m.expAvg.data()) as Float32Array)); // GPU->CPU sync point: checkpoint
+      expAvgSq.set(p.name, toTorchLayout(p.name, p.variable, (await m.expAvgSq.data()) as Float32Array)); // GPU->CPU sync point: checkpoint
     }
     const iteration = this.trainer.completed;
     return {
@@ -111,7 +95,7 @@ export class Checkpointer {
       const v = c.expAvgSq.get(name);
       if (!m || !v) return undefined;
       const variable = vars.get(name)!;
-      return { expAvg: momentToModel(name, variable, m, file), expAvgSq: momentToModel(name, variable, v, file) };
+      return { expAvg: toModelLayout(name, variable, m, `${file}: optimizer exp_avg`), expAvgSq: toModelLayout(name, variable, v, `${file}: optimizer exp_avg_sq`) };
     });
     this.trainer.loadStateDict(c.trainer);
     if (this.trainer.completed !== c.iteration) throw new Error(`${file}: iteration ${c.iteration} in the metadata but ${this.trainer.completed} in the trainer state`);

@@ -29,8 +29,8 @@ export interface TrainOptions {
   store?: CheckpointStore;
   /** Keep the last N periodic checkpoints (default 3). */
   maxToKeep?: number;
-  /** Initial weights (official names), e.g. from --weights; ignored when resuming. */
-  weights?: Map<string, TorchArray>;
+  /** Initial weights (official names) and the file they came from (--weights); ignored when resuming. */
+  weights?: { tensors: Map<string, TorchArray>; name: string };
   /** Checkpoint bytes to resume from (--resume), with its name for messages. */
   resume?: { bytes: Uint8Array; name: string };
   /** Stop after this many iterations in all (default: epochs x iterations per epoch). */
@@ -90,7 +90,11 @@ export function createTrainingSession(o: TrainOptions): TrainingSession {
       if (changed.length) o.log?.(`note: resuming ${o.resume.name} with a config that differs in ${changed.map((k) => `${k} (${resumed!.config[k]} -> ${cfg[k]})`).join(', ')}`);
       o.log?.(`resumed ${o.resume.name} at iteration ${resumed.iteration} (epoch ${resumed.epoch})`);
     } else if (o.weights) {
-      weightsReport = loadStateDict(model, o.weights);
+      try {
+        weightsReport = loadStateDict(model, o.weights.tensors);
+      } catch (e) {
+        throw new Error(`${o.weights.name}: ${(e as Error).message}`);
+      }
       for (const n of weightsReport.notes) o.log?.(n);
     }
     const opt = optimizer;
