@@ -23,7 +23,7 @@ import type { Dataset } from '../data/dataset';
 import { asBatchLoader } from '../engine/batch_loader';
 import { CocoEvaluator } from '../engine/coco_evaluator';
 import { decodeCheckpoint } from '../engine/checkpoint_format';
-import { encodeWeights, train } from '../engine/commands';
+import { train } from '../engine/commands';
 import { GradientDump } from '../engine/hooks/gradient_dump';
 import { TrainControl } from '../engine/trainer';
 import { CommonMetricPrinter, JSONWriter } from '../engine/writers';
@@ -129,7 +129,7 @@ export const command: CliCommand = {
         process.removeListener('SIGINT', onSigint);
       }
       const final = join(out, 'model_final.safetensors');
-      await store.save(basename(final), await encodeWeights(result.session.model));
+      await store.save(basename(final), await result.session.weightsParts());
       result.session.dispose();
       console.log(`${result.status === 'finished' ? 'finished' : 'stopped'} after ${result.iterations} iterations; wrote ${final}`);
     } finally {

@@ -13,7 +13,7 @@ import { writeSafetensors } from '../weights/safetensors';
 import type { TensorMap } from '../weights/types';
 import { AdamW, detrParamGroups } from './optim/adamw';
 import { Checkpointer, type SavedCheckpoint } from './checkpointer';
-import type { CheckpointContents } from './checkpoint_format';
+import { encodeCheckpoint, type CheckpointContents } from './checkpoint_format';
 import type { BatchLoader, CheckpointStore, Clock, Evaluator, LineSink } from './ports';
 import { SimpleTrainer, type StepProfiler } from './simple_trainer';
 import { TrainControl, type HookBase, type RunStatus } from './trainer';
@@ -53,6 +53,10 @@ export interface TrainingSession {
   readonly weightsReport?: LoadReport;
   /** The checkpoint resumed from, if any. */
   readonly resumed?: CheckpointContents;
+  /** A checkpoint of the state right now, as .safetensors parts (the page's export-checkpoint). */
+  checkpointParts(): Promise<Uint8Array[]>;
+  /** The weights right now, official names (model_final.safetensors, the page's export-weights). */
+  weightsParts(): Promise<Uint8Array[]>;
   dispose(): void;
 }
 
@@ -83,9 +87,9 @@ export function createTrainingSession(o: TrainOptions): TrainingSession {
     );
     let weightsReport: LoadReport | undefined;
     let resumed: CheckpointContents | undefined;
+    const snapshotter = checkpointer ?? new Checkpointer(model, optimizer, trainer, cfg, nullStore(), 1);
     if (o.resume) {
-      const helper = checkpointer ?? new Checkpointer(model, optimizer, trainer, cfg, nullStore(), 1);
-      resumed = helper.restore(o.resume.bytes, o.resume.name);
+      resumed = snapshotter.restore(o.resume.bytes, o.resume.name);
       const changed = RESUME_SENSITIVE.filter((k) => resumed!.config[k] !== cfg[k]);
       if (changed.length) o.log?.(`note: resuming ${o.resume.name} with a config that differs in ${changed.map((k) => `${k} (${resumed!.config[k]} -> ${cfg[k]})`).join(', ')}`);
       o.log?.(`resumed ${o.resume.name} at iteration ${resumed.iteration} (epoch ${resumed.epoch})`);
@@ -100,6 +104,8 @@ export function createTrainingSession(o: TrainOptions): TrainingSession {
     const opt = optimizer;
     return {
       model, optimizer: opt, trainer, checkpointer, weightsReport, resumed,
+      checkpointParts: async () => encodeCheckpoint(await snapshotter.snapshot()),
+      weightsParts: () => encodeWeights(model),
       dispose() {
         opt.dispose();
         model.dispose();

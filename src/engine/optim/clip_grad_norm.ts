@@ -17,9 +17,19 @@ export interface ClipResult {
   totalNorm: tf.Scalar;
 }
 
+/**
+ * sum(g^2) as two reductions (over the last axis, then the rest), so float32 accumulates over short
+ * runs; square rather than tf.norm, whose pow is slow on wasm.
+ */
+function sumOfSquares(g: tf.Tensor): tf.Scalar {
+  const sq = tf.square(g);
+  return (g.rank > 1 ? tf.sum(tf.sum(sq, -1)) : tf.sum(sq)) as tf.Scalar;
+}
+
 export function clipGradNorm(grads: readonly tf.Tensor[], maxNorm: number): ClipResult {
   return tf.tidy(() => {
-    const totalNorm = (grads.length ? tf.norm(tf.stack(grads.map((g) => tf.norm(g)))) : tf.scalar(0)) as tf.Scalar;
+    // ||[||g_1||, ||g_2||, ...]|| = sqrt(sum_i sum(g_i^2))
+    const totalNorm = (grads.length ? tf.sqrt(tf.sum(tf.stack(grads.map(sumOfSquares)))) : tf.scalar(0)) as tf.Scalar;
     if (!(maxNorm > 0)) return { grads: grads.map((g) => tf.clone(g)), totalNorm };
     const coef = tf.minimum(tf.div(maxNorm, tf.add(totalNorm, 1e-6)), 1);
     return { grads: grads.map((g) => tf.mul(g, coef)), totalNorm };
