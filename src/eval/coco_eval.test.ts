@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { COCOeval, evaluateCoco } from './coco_eval';
 import { boxIou } from './box_iou';
 import { IOU_THRS, REC_THRS } from './coco_params';
+import { numpySum } from './coco_summarize';
 import { COCO_STAT_NAMES, type CocoDetection, type CocoGroundTruth } from './coco_types';
 import { hasPython, REPO_ROOT, SYSTEM_PYTHON } from '../testing/paths';
 
@@ -132,5 +133,14 @@ describe('COCO evaluation input errors and building blocks', () => {
     const [iou, rec] = JSON.parse(py.toString()) as number[][];
     expect(Array.from(IOU_THRS)).toEqual(iou);
     expect(Array.from(REC_THRS)).toEqual(rec);
+  });
+
+  it.skipIf(!hasPython(['numpy']))('means are np.mean bit for bit (pairwise sums in 8192-element chunks)', () => {
+    let s = 7;
+    const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) ** 3;
+    const arrs = [5, 100, 129, 1000, 8192, 8193, 20000, 80800].map((n) => Array.from({ length: n }, r));
+    const py = execFileSync(SYSTEM_PYTHON, ['-c', 'import sys, json, numpy as np; print(json.dumps([float(np.mean(np.array(a))) for a in json.load(sys.stdin)]))'],
+      { input: JSON.stringify(arrs), maxBuffer: 1 << 26 });
+    expect(arrs.map((a) => numpySum(Float64Array.from(a), a.length) / a.length)).toEqual(JSON.parse(py.toString()));
   });
 });

@@ -1,8 +1,8 @@
 /**
  * COCOeval.summarize for bbox: the 12 stats as means of the precision / recall entries that are
  * not -1, and per-category AP (precision[:, :, k, all, 100] likewise, as Detectron2 reports it).
- * Means use numpy's pairwise summation over the entries in C order, so they match np.mean bit for
- * bit rather than to rounding.
+ * Means sum the entries in C order as np.mean does (pairwise within 8192-element chunks, chunks
+ * added in order), so they match pycocotools bit for bit rather than to rounding.
  */
 import type { Accumulated } from './coco_accumulate';
 import type { CocoIndex } from './coco_index';
@@ -34,9 +34,16 @@ export function pairwiseSum(a: Float64Array, start: number, n: number): number {
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
 
+/** np.add.reduce on a float64 vector: pairwise sums of 8192-element chunks (the ufunc buffer), added in order. */
+export function numpySum(a: Float64Array, n: number): number {
+  let res = 0;
+  for (let s = 0; s < n; s += 8192) res += pairwiseSum(a, s, Math.min(8192, n - s));
+  return res;
+}
+
 /** np.mean(s[s > -1]) or -1 when nothing is left. */
 function meanValid(values: Float64Array, n: number): number {
-  return n === 0 ? -1 : pairwiseSum(values, 0, n) / n;
+  return n === 0 ? -1 : numpySum(values, n) / n;
 }
 
 export function summarize(acc: Accumulated, index: CocoIndex): CocoSummary {

@@ -166,35 +166,61 @@ function augmentingPath(cost: Float32Array | Float64Array, rs: number, cs: numbe
   let nvr = 0;
   let nvc = 0;
 
-  // First scan, from the free row `start` over every column: it also initialises `remaining`
-  // (reverse order, as scipy: a constant cost matrix gives the identity, scipy #11602) and the
-  // path costs (+inf where cost is +inf), saving two passes over the columns.
+  // First scan, from the free row `start` over every column (minVal is 0 and u[start] is 0 here).
+  // Most augmentations end right there, at a free column: a read-only pass finds it, and only when
+  // the nearest column is taken does the full pass below record path costs for the search.
   let i = start;
   visitedRows[nvr++] = i;
   let lowest = Infinity;
   let index = -1;
+  const base0 = i * rs;
+  const u0 = u[i];
   {
-    const base = i * rs;
-    const ui = u[i];
     let sum = 0;
-    for (let it = 0, k = base + (nc - 1) * cs; it < nc; it++, k -= cs) {
-      const j = nc - 1 - it;
-      remaining[it] = j;
+    let bestJ = -1;
+    for (let j = nc - 1, k = base0 + (nc - 1) * cs; j >= 0; j--, k -= cs) {
       const x = cost[k]; // cost[i, j]
       sum += x;
-      const r = 0 + x - ui - v[j]; // minVal is 0 on the first scan
-      let s = Infinity;
-      if (r < s) {
-        path[j] = i;
-        s = r;
-      }
-      spc[j] = s;
+      const r = 0 + x - u0 - v[j];
+      const s = r < Infinity ? r : Infinity;
       if (s < lowest || (s === lowest && row4col[j] === -1)) {
         lowest = s;
-        index = it;
+        bestJ = j;
       }
     }
     ws.scalars[1] += sum;
+    if (lowest === Infinity) {
+      ws.nVisitedRows = nvr;
+      ws.nVisitedCols = nvc;
+      return -1;
+    }
+    if (row4col[bestJ] === -1) {
+      path[bestJ] = i;
+      spc[bestJ] = lowest;
+      visitedCols[nvc++] = bestJ;
+      ws.nVisitedRows = nvr;
+      ws.nVisitedCols = nvc;
+      ws.scalars[0] = lowest;
+      return bestJ;
+    }
+  }
+  // The full first scan, as scipy runs it: it also initialises `remaining` (reverse order, as scipy:
+  // a constant cost matrix gives the identity, scipy #11602) and the path costs.
+  lowest = Infinity;
+  for (let it = 0, k = base0 + (nc - 1) * cs; it < nc; it++, k -= cs) {
+    const j = nc - 1 - it;
+    remaining[it] = j;
+    const r = 0 + cost[k] - u0 - v[j];
+    let s = Infinity;
+    if (r < s) {
+      path[j] = i;
+      s = r;
+    }
+    spc[j] = s;
+    if (s < lowest || (s === lowest && row4col[j] === -1)) {
+      lowest = s;
+      index = it;
+    }
   }
   let minVal = lowest;
   if (minVal === Infinity) {
@@ -250,4 +276,20 @@ function augmentingPath(cost: Float32Array | Float64Array, rs: number, cs: numbe
   ws.nVisitedCols = nvc;
   ws.scalars[0] = minVal;
   return sink;
+}
+
+// Give the interpreter type feedback for every path (fast first scan, full search, chains, ties,
+// transposed or not) on Float32Array costs, what the matcher passes, before V8 optimises: otherwise the first
+// optimised code lacks a rare path, deoptimises when a later matrix takes it, and in some processes
+// then runs from on-stack-replacement code only, about twice as slow. Small integer matrices with
+// many ties cover the paths; this costs some tens of microseconds at import.
+{
+  let seed = 12345;
+  for (const [nr, nc] of [[4, 4], [6, 6], [5, 3], [3, 5], [8, 8]]) {
+    for (let rep = 0; rep < 4; rep++) {
+      const m = new Float32Array(nr * nc);
+      for (let k = 0; k < m.length; k++) m[k] = (seed = (seed * 1103515245 + 12345) % 2147483648) % 3;
+      linearSumAssignment(m, nr, nc);
+    }
+  }
 }
