@@ -10,6 +10,7 @@ import type { ImageDecoder } from '../data/ports';
 import type { DETR } from '../model/detr';
 import { evaluateCoco } from '../eval/coco_eval';
 import { COCO_STAT_NAMES, type CocoDetection, type CocoImage } from '../eval/coco_types';
+import { toCocoResults } from '../eval/coco_results';
 import { predictDetections } from './inference';
 import type { Evaluator } from './ports';
 
@@ -32,11 +33,7 @@ export class CocoEvaluator implements Evaluator {
       batch.targets.forEach((t, k) => {
         const [h, w] = t.orig_size;
         images.push({ id: t.image_id, width: w, height: h });
-        const d = dets[k];
-        for (let q = 0; q < d.scores.length; q++) {
-          const [x0, y0, x1, y1] = d.boxes.subarray(q * 4, q * 4 + 4);
-          dts.push({ image_id: t.image_id, category_id: d.labels[q], bbox: [x0, y0, x1 - x0, y1 - y0], score: d.scores[q] });
-        }
+        dts.push(...toCocoResults(t.image_id, dets[k]));
       });
     }
     const annotations = this.ds.images.flatMap((im) => this.ds.annotations.get(im.id) ?? []);
