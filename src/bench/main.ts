@@ -10,6 +10,7 @@ type Bench = { name: string; what: string; run: () => Promise<void> };
 const BENCHES: Bench[] = [
   { name: 'weights', what: 'DETR-R50 .pth load vs torch.load', run: async () => (await import('./weights_load')).benchWeightsLoad() },
   { name: 'matcher', what: 'Hungarian matcher vs scipy linear_sum_assignment', run: async () => (await import('./matcher')).benchMatcher() },
+  { name: 'train_step', what: 'a tiny-config training step per backend, split by phase, readbacks counted', run: async () => (await import('./train_step')).benchTrainStep() },
   { name: 'coco_eval', what: 'COCO box evaluation vs pycocotools (5,000 images x 100 detections)', run: async () => (await import('./coco_eval')).benchCocoEval() },
 ];
 

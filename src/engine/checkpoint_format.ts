@@ -19,9 +19,10 @@ import type { TorchArray } from '../model/state_dict';
 import type { AdamWHostState } from './optim/adamw';
 import type { TrainerState } from './trainer';
 import { readSafetensors, writeSafetensors } from '../weights/safetensors';
+import { TRAINING_CHECKPOINT_FORMAT } from '../weights/state_dict_file';
 import { toFloat32, type TensorMap } from '../weights/types';
 
-export const CHECKPOINT_FORMAT = 'detr-studio-checkpoint';
+export const CHECKPOINT_FORMAT = TRAINING_CHECKPOINT_FORMAT;
 export const CHECKPOINT_VERSION = 1;
 
 export interface CheckpointContents {

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DetrConfig } from '../config/config';
 import type { DETR, DetrOutputs } from '../model/detr';
-import type { Indices } from '../model/matcher';
+import { NonFiniteCostError, type Indices } from '../model/matcher';
 import type { LossDict } from '../model/criterion';
 import type { Target } from '../data/types';
 import type { SetCriterion } from '../model/criterion';
@@ -164,7 +164,7 @@ export class SimpleTrainer extends TrainerBase {
     try {
       return await this.criterion.match(outputs, targets);
     } catch (e) {
-      if (/NaN|inf/i.test((e as Error).message)) throw new NonFiniteLossError('the matcher cost (from the model outputs)', NaN, this.iter);
+      if (e instanceof NonFiniteCostError) throw new NonFiniteLossError('the matcher cost (from the model outputs)', NaN, this.iter);
       throw e;
     }
   }

@@ -11,14 +11,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackboneName } from '../config/config';
-import { Module, ModuleList, type ForwardContext } from './module';
+import { Module, ModuleList, assignAndDispose, type ForwardContext } from './module';
 import { Conv2d } from './layers';
 import { FrozenBatchNorm2d } from './frozen_batch_norm';
 import { kaimingNormalFanOut, type Rng } from './init';
 
 function conv(inC: number, outC: number, k: number, rng: Rng, stride = 1, padding = 0, dilation = 1): Conv2d {
   const c = new Conv2d(inC, outC, k, rng, { stride, padding, dilation, bias: false });
-  c.weight.assign(tf.tidy(() => kaimingNormalFanOut(rng, [k, k, inC, outC] as [number, number, number, number])));
+  assignAndDispose(c.weight, kaimingNormalFanOut(rng, [k, k, inC, outC]));
   return c;
 }
 

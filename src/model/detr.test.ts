@@ -81,6 +81,18 @@ run('DETR forward parity with the official implementation', () => {
     model.dispose();
   });
 
+  it('building, loading and disposing a model leaves no tensor behind', async () => {
+    await initNodeBackend('wasm');
+    const fx = loadTinyFixture();
+    const before = tf.memory().numTensors;
+    for (const cfg of [fx.config, { ...fx.config, position_embedding: 'learned' as const, pre_norm: true }]) {
+      const model = buildModel(cfg);
+      if (cfg === fx.config) loadStateDict(model, fx.weights);
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it('does not leak tensors across forward passes', async () => {
     await initNodeBackend('wasm');
     const fx = loadTinyFixture();

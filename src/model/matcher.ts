@@ -42,6 +42,14 @@ export function concatTargets(targets: Target[]): { labels: Int32Array; boxes: F
   return { labels, boxes, sizes };
 }
 
+/** The cost matrix read back holds NaN/inf: the model's outputs are not finite (training diverged). */
+export class NonFiniteCostError extends Error {
+  constructor(readonly layer: number) {
+    super(`the matcher's cost matrix is not finite (decoder output ${layer === 0 ? 'final' : `aux ${layer - 1}`}): the model's outputs contain NaN or infinity`);
+    this.name = 'NonFiniteCostError';
+  }
+}
+
 export class HungarianMatcher {
   constructor(readonly costs: MatcherCosts) {
     if (costs.costClass === 0 && costs.costBbox === 0 && costs.costGiou === 0) throw new Error("all costs can't be 0");
@@ -100,6 +108,9 @@ export class HungarianMatcher {
     all.dispose();
     const per = B * Q * T;
     const costs = layers.map((_, i) => host.subarray(i * per, (i + 1) * per));
+    costs.forEach((c, i) => {
+      for (let k = 0; k < c.length; k++) if (!Number.isFinite(c[k])) throw new NonFiniteCostError(i);
+    });
     return { indices: costs.map((c) => HungarianMatcher.solve(c, B, Q, sizes)), costs };
   }
 }

@@ -62,6 +62,12 @@ export class Module {
   }
 }
 
+/** `v.assign(t)` that also disposes `t` (tfjs's assign keeps its own copy). */
+export function assignAndDispose(v: tf.Variable, t: tf.Tensor): void {
+  v.assign(t);
+  t.dispose();
+}
+
 /** Forward-pass context: train/eval mode and the source of dropout seeds. */
 export interface ForwardContext {
   training: boolean;

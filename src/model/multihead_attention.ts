@@ -5,7 +5,7 @@
  * sqrt(head_dim) after its bias; padded keys get an additive -1e9 (exactly 0 after softmax, as -inf).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, type ForwardContext } from './module';
+import { Module, assignAndDispose, type ForwardContext } from './module';
 import { Linear, dropout } from './layers';
 import { xavierUniform, type Rng } from './init';
 
@@ -21,7 +21,7 @@ export class MultiheadAttention extends Module {
     this.inProjWeight = this.param('in_proj_weight', xavierUniform(rng, [3 * embedDim, embedDim]));
     this.inProjBias = this.param('in_proj_bias', tf.zeros([3 * embedDim]));
     this.outProj = this.child('out_proj', new Linear(embedDim, embedDim, rng));
-    this.outProj.bias.assign(tf.zeros([embedDim]));
+    assignAndDispose(this.outProj.bias, tf.zeros([embedDim]));
   }
 
   /** x [B, N, E] -> x W[rows]^T + b[rows] as [B, N, E] (2-D matmul for the gradient's sake). */

@@ -12,7 +12,7 @@
  * keeps its fresh initialisation (DETR fine-tuning on a custom dataset).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Module } from './module';
+import { assignAndDispose, type Module } from './module';
 
 /** A named array in PyTorch's layout. */
 export interface TorchArray {
@@ -131,7 +131,7 @@ export function loadStateDict(model: Module, sd: Map<string, TorchArray>, opts: 
   if (report.unexpected.length && !tv) throw new Error(`weights have keys this model does not: ${list(report.unexpected)} (check backbone, pre_norm, position_embedding, dec_layers)`);
   if (report.missing.length && !allowMissing && !tv) throw new Error(`weights lack keys this model needs: ${list(report.missing)}`);
   for (const [v, a] of assignments) {
-    v.assign(tf.tensor(a.data, v.shape, 'float32'));
+    assignAndDispose(v, tf.tensor(a.data, v.shape, 'float32'));
     report.loaded++;
   }
   if (report.reinitialized.length) {

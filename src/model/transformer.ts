@@ -7,7 +7,7 @@
  * `decoder.norm` (return_intermediate=True), and `encoder.norm` exists only with pre_norm.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, ModuleList, type ForwardContext } from './module';
+import { Module, ModuleList, assignAndDispose, type ForwardContext } from './module';
 import { LayerNorm, Linear, dropout } from './layers';
 import { MultiheadAttention } from './multihead_attention';
 import { xavierUniform, type Rng } from './init';
@@ -137,7 +137,7 @@ export class Transformer extends Module {
     for (const e of this.entries()) {
       if (e.kind === 'param' && e.variable.rank === 2) {
         const [a, b] = e.variable.shape as [number, number];
-        e.variable.assign(tf.tidy(() => xavierUniform(rng, [a, b])));
+        assignAndDispose(e.variable, xavierUniform(rng, [a, b]));
       }
     }
   }

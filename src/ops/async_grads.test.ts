@@ -46,4 +46,22 @@ describe('asyncVariableGrads', () => {
       tf.dispose([w, b, unused, x, ref.value, ...Object.values(ref.grads)]);
     });
   }
+
+  it('releases the tape and every tensor when the function throws', async () => {
+    await initNodeBackend('wasm');
+    const w = tf.variable(tf.tensor1d([1, 2, 3]));
+    const before = tf.memory().numTensors;
+    await expect(
+      asyncVariableGrads(async () => {
+        const h = tf.square(tf.mul(w, 2));
+        await h.data();
+        throw new Error('boom');
+      }, [w]),
+    ).rejects.toThrow('boom');
+    expect(tf.memory().numTensors).toBe(before);
+    // and the engine is usable for gradients again
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(w);
+    expect(Array.from(await g.data())).toEqual([2, 4, 6]);
+    tf.dispose([g, w]);
+  });
 });

@@ -113,15 +113,20 @@ export async function asyncVariableGrads<K extends tf.TensorContainer>(
   s.gradientDepth = 1;
   engine.startScope('asyncVariableGrads');
   let out: { loss: tf.Scalar; keep: K } | undefined;
+  let failure: unknown;
   try {
     out = await f();
+  } catch (e) {
+    failure = e;
   } finally {
     s.gradientDepth = 0;
     engine.endScope(out ? ([out.loss, out.keep] as tf.TensorContainer) : undefined);
   }
   const tape = s.activeTape ?? [];
   s.activeTape = null;
+  // Whatever happens from here (f having thrown included), the tape's saved tensors are released.
   try {
+    if (!out) throw failure ?? new Error('asyncVariableGrads: the function returned nothing');
     const { loss } = out;
     if (!(loss instanceof tf.Tensor) || loss.rank !== 0) throw new Error('the loss must be a scalar tensor');
     const grads = tf.tidy(() => {

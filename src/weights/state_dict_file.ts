@@ -13,6 +13,9 @@ import { stemOf, writePth } from './pth/write';
 
 export type WeightsFormat = 'safetensors' | 'pth';
 
+/** `__metadata__.format` of a detr-studio training checkpoint (weights under `model.`, optimiser state beside). */
+export const TRAINING_CHECKPOINT_FORMAT = 'detr-studio-checkpoint';
+
 export interface StateDictExtras {
   /** .pth: 'zip' or 'legacy'. */
   container?: 'zip' | 'legacy';
@@ -92,6 +95,12 @@ export function readStateDict(bytes: Uint8Array, fileName: string): StateDictFil
     const st = readSafetensors(bytes, file);
     tensors = st.tensors;
     extras.metadata = st.metadata;
+    if (st.metadata.format === TRAINING_CHECKPOINT_FORMAT) {
+      // A detr-studio training checkpoint (engine/checkpoint_format.ts): its weights are the model.* tensors.
+      tensors = new Map([...tensors].filter(([k]) => k.startsWith('model.')).map(([k, t]) => [k.slice('model.'.length), t]));
+      extras.foundAt = 'model';
+      extras.notes.push('a detr-studio training checkpoint: using its model weights');
+    }
   } else {
     const pth = readPth(bytes, file);
     extras.container = pth.format;

@@ -2,10 +2,13 @@
  * Conv2DBackpropFilter for backends that lack it (tfjs-backend-wasm has no such kernel, so it
  * cannot train convolutions out of the box; it is ~20x faster than `cpu` on this kind of machine).
  *
- * dW[kh, kw, :, :] = sum over (b, oh, ow) of x_pad[b, oh*s + kh*d, ow*s + kw*d, :]^T dy[b, oh, ow, :]
- * i.e. one [Ci, B*OH*OW] x [B*OH*OW, Co] matmul per filter tap, over strided slices of the padded
- * input. Built only from the backend's own kernels (PadV2, StridedSlice, Reshape, BatchMatMul, Concat),
- * so the data never leaves the backend.
+ *   dW[kh, kw, ci, co] = sum over (b, oh, ow) of x_pad[b, oh*s + kh*d, ow*s + kw*d, ci] * dy[b, oh, ow, co]
+ *
+ * is itself a convolution (TensorFlow's formulation): with the batch as the channel axis, the padded
+ * input x_pad^T [Ci, Hp, Wp, B] convolved with dy^T [OH, OW, B, Co] as the filter, at stride d (the
+ * forward dilation) and dilation s (the forward stride), gives [Ci, >=KH, >=KW, Co]; its first KH x KW
+ * outputs transposed to [KH, KW, Ci, Co] are dW. One convolution on the backend's fast kernel, built
+ * only from the backend's own kernels (PadV2, Transpose, Conv2D, Slice), so the data never leaves it.
  */
 import {
   getKernel,
@@ -59,40 +62,23 @@ const makeConv2DBackpropFilter = (run: Run): KernelFunc => ({ inputs, backend: a
   };
   if (dataFormat && dataFormat !== 'NHWC') throw new Error('conv2d_backprop_filter: only NHWC is supported');
   const [kH, kW, ci, co] = filterShape;
-  const [b, inH, inW] = x.shape;
+  const [, inH, inW] = x.shape;
   const [, outH, outW] = dy.shape;
   const s = pair(strides);
   const d = pair(dilations ?? 1);
   const [pt, pb, pl, pr] = explicitPads(pad, inH, inW, kH, kW, s, d, outH, outW);
-  const disposables: TensorInfo[] = [];
-  const keep = (t: TensorInfo) => (disposables.push(t), t);
+  const temps: TensorInfo[] = [];
+  const keep = (t: TensorInfo) => (temps.push(t), t);
   const padded =
-    pt || pb || pl || pr
-      ? keep(run('PadV2', backend, { x }, { paddings: [[0, 0], [pt, pb], [pl, pr], [0, 0]], constantValue: 0 }))
-      : x;
-  const n = b * outH * outW;
-  const dy2 = keep(run('Reshape', backend, { x: dy }, { shape: [1, n, co] }));
-  const taps: TensorInfo[] = [];
-  for (let i = 0; i < kH; i++) {
-    for (let j = 0; j < kW; j++) {
-      const h0 = i * d[0];
-      const w0 = j * d[1];
-      const patch = keep(
-        run('StridedSlice', backend, { x: padded }, {
-          begin: [0, h0, w0, 0],
-          end: [b, h0 + (outH - 1) * s[0] + 1, w0 + (outW - 1) * s[1] + 1, ci],
-          strides: [1, s[0], s[1], 1],
-          beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-        }),
-      );
-      const cols = keep(run('Reshape', backend, { x: patch }, { shape: [1, n, ci] }));
-      // [1, Ci, N] x [1, N, Co] -> [1, Ci, Co]
-      taps.push(keep(run('BatchMatMul', backend, { a: cols, b: dy2 }, { transposeA: true, transposeB: false })));
-    }
-  }
-  const stacked = taps.length === 1 ? taps[0] : keep(run('Concat', backend, taps as unknown as NamedTensorInfoMap, { axis: 0 }));
-  const out = run('Reshape', backend, { x: stacked }, { shape: [kH, kW, ci, co] });
-  for (const t of disposables) if (t !== out) backend.disposeData(t.dataId);
+    pt || pb || pl || pr ? keep(run('PadV2', backend, { x }, { paddings: [[0, 0], [pt, pb], [pl, pr], [0, 0]], constantValue: 0 })) : x;
+  const xT = keep(run('Transpose', backend, { x: padded }, { perm: [3, 1, 2, 0] })); // [Ci, Hp, Wp, B]
+  const dyT = keep(run('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] })); // [OH, OW, B, Co]
+  const full = keep(
+    run('Conv2D', backend, { x: xT, filter: dyT }, { strides: d, pad: 'valid', dataFormat: 'NHWC', dilations: s }),
+  ); // [Ci, >=KH, >=KW, Co]
+  const cropped = full.shape[1] === kH && full.shape[2] === kW ? full : keep(run('Slice', backend, { x: full }, { begin: [0, 0, 0, 0], size: [ci, kH, kW, co] }));
+  const out = run('Transpose', backend, { x: cropped }, { perm: [1, 2, 0, 3] }); // [KH, KW, Ci, Co]
+  for (const t of temps) if (t !== x && t !== dy) backend.disposeData(t.dataId);
   return out;
 };
 

@@ -56,7 +56,7 @@ describe('IncrementalEma', () => {
     const y = Float64Array.from({ length: 5000 }, (_, i) => Math.sin(i / 7) + (i % 13 === 0 ? NaN : 0));
     y.fill(2, 0, 40); // constant at first: a special case that must be undone when it changes
     const inc = new IncrementalEma(0.8);
-    let got = new Float64Array(0);
+    let got: Float64Array = new Float64Array(0);
     for (const n of [1, 2, 39, 40, 41, 500, 4999, 5000]) {
       got = inc.update(y.subarray(0, n));
       const want = smoothDebiasedEma(y.subarray(0, n), 0.8);
