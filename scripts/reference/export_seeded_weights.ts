@@ -2,7 +2,7 @@
  * Writes the inputs of the official-DETR reference runs for src/model/configs.test.ts: for each case of
  * src/testing/reference_cases.ts, OUT/<name>/ gets
  *   config.json          the config as the user wrote it (missing keys take the defaults)
- *   case.json            name, seed, weights sha256, the predict image order
+ *   case.json            name, seed, weights sha256, the predict image order, compact_aux
  *   weights.safetensors  buildModel(cfg, seed) + the data-dependent init (src/testing/seeded_weights.ts),
  *                        official names and layouts; the same bytes on every run
  *   data/                the case's COCO dataset (annotations.json + PNG/JPEG images)
@@ -35,7 +35,7 @@ for (const c of cases) {
   w.model.dispose();
   writeFileSync(join(dir, 'weights.safetensors'), w.bytes);
   writeFileSync(join(dir, 'config.json'), JSON.stringify(c.config, null, 1) + '\n');
-  writeFileSync(join(dir, 'case.json'), JSON.stringify({ name: c.name, seed: c.seed, weights_sha256: w.sha256, predict: c.predict }, null, 1) + '\n');
+  writeFileSync(join(dir, 'case.json'), JSON.stringify({ name: c.name, seed: c.seed, weights_sha256: w.sha256, predict: c.predict, compact_aux: c.compactAux ?? false }, null, 1) + '\n');
   for (const [name, bytes] of caseDataset(c)) writeFileSync(join(dir, 'data', name), bytes);
   console.log(`${dir}: ${w.weights.size} tensors, sha256 ${w.sha256} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }

@@ -23,7 +23,8 @@ What it does per case, with the official modules only:
     parameters' requires_grad and main.py's two lr groups are recorded (frozen names, group sizes).
   * predict: PIL Image.open(f).convert('RGB') for the case's `predict` files in that order, through
     make_coco_transforms('val') with RandomResize([min_size], max_size) (PIL bilinear when the size
-    changes), Normalize, nested_tensor_from_tensor_list (zero padding, mask) -> model outputs.
+    changes), Normalize, nested_tensor_from_tensor_list (zero padding, mask) -> model outputs (aux
+    logits left out when case.json says compact_aux), and PostProcess with the original sizes.
   * loss: datasets.coco.CocoDetection over data/ (images in ascending id, ConvertCocoPolysToMask, the
     same transforms), util.misc.collate_fn, one batch -> outputs -> criterion(outputs, targets): every
     loss key, the weighted total as engine.py computes it, and each linear_sum_assignment call the
@@ -150,10 +151,10 @@ def build_official(cfg):
     detr.SetCriterion = lambda _num_classes, **kw: real_criterion(num_classes_cfg, **kw)
     try:
         torch.manual_seed(0)
-        model, criterion, _ = models.build_model(args)
+        model, criterion, postprocessors = models.build_model(args)
     finally:
         detr.DETR, detr.SetCriterion = real_detr, real_criterion
-    return args, model, criterion
+    return args, model, criterion, postprocessors
 
 
 def val_transforms(min_size, max_size):
@@ -165,12 +166,11 @@ def val_transforms(min_size, max_size):
     return t
 
 
-def outputs_json(out):
-    return {
-        "pred_logits": r8(out["pred_logits"]),
-        "pred_boxes": r8(out["pred_boxes"]),
-        "aux_outputs": [{"pred_logits": r8(a["pred_logits"]), "pred_boxes": r8(a["pred_boxes"])} for a in out.get("aux_outputs", [])],
-    }
+def outputs_json(out, compact_aux):
+    """compact_aux: the aux layers' logits are left out (big heads; their boxes are kept)."""
+    aux = [{"pred_boxes": r8(a["pred_boxes"])} if compact_aux else {"pred_logits": r8(a["pred_logits"]), "pred_boxes": r8(a["pred_boxes"])}
+           for a in out.get("aux_outputs", [])]
+    return {"pred_logits": r8(out["pred_logits"]), "pred_boxes": r8(out["pred_boxes"]), "aux_outputs": aux}
 
 
 def samples_json(samples):
@@ -195,7 +195,7 @@ def run_case(case_dir, out_dir, detr_commit):
         cfg = json.load(f)
     with open(os.path.join(case_dir, "case.json")) as f:
         case = json.load(f)
-    args, model, criterion = build_official(cfg)
+    args, model, criterion, postprocessors = build_official(cfg)
     weights, sha = read_safetensors(os.path.join(case_dir, "weights.safetensors"))
     if sha != case["weights_sha256"]:
         raise SystemExit(f"{case_dir}: weights.safetensors sha256 {sha} != case.json {case['weights_sha256']}")
@@ -216,12 +216,24 @@ def run_case(case_dir, out_dir, detr_commit):
 
     with torch.no_grad():
         # predict: the files in the given order, as one padded batch
-        tensors = []
+        tensors, orig_sizes = [], []
         for name in case["predict"]:
-            img, _ = transforms(Image.open(os.path.join(data, name)).convert("RGB"), None)
+            pil = Image.open(os.path.join(data, name)).convert("RGB")
+            orig_sizes.append([pil.height, pil.width])
+            img, _ = transforms(pil, None)
             tensors.append(img)
         samples = nested_tensor_from_tensor_list(tensors)
-        predict = {"files": case["predict"], "samples": samples_json(samples), "outputs": outputs_json(model(samples))}
+        out = model(samples)
+        # PostProcess with the images' original sizes, as `predict` (COCO results) uses it
+        results = postprocessors["bbox"](out, torch.tensor(orig_sizes))
+        predict = {
+            "files": case["predict"],
+            "samples": samples_json(samples),
+            "outputs": outputs_json(out, case["compact_aux"]),
+            "aux_logits_omitted": case["compact_aux"],
+            "postprocess": [{"scores": r8(x["scores"]), "labels": ints(x["labels"]), "boxes": r8(x["boxes"]), "orig_size": hw}
+                            for x, hw in zip(results, orig_sizes)],
+        }
 
         # loss: the whole dataset (ascending image id) as one batch
         ds = CocoDetection(data, os.path.join(data, "annotations.json"), transforms=transforms, return_masks=False)

@@ -8,7 +8,8 @@
  *  - regenerates the weights in TypeScript (buildModel + data-dependent init) and checks they are the
  *    very bytes the official model loaded (sha256), and regenerates the dataset images (decoded pixels
  *    checked against PIL's by sha256);
- *  - runs what `predict --raw` runs (decode, evalTransform, collate, predictRaw) on the predict files;
+ *  - runs what `predict` runs (decode, evalTransform, collate, predictRaw / predictDetections) on the
+ *    predict files: raw outputs and PostProcess results;
  *  - runs what `loss` runs (loadNodeDataset, loadEvalBatch, computeLoss) on the whole dataset, and the
  *    matcher's cost matrices of that batch;
  * and compares at the contract's tolerance |d| <= 1e-4 + 1e-3 |ref| (matcher: the same pairs, or a valid
@@ -22,7 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initNodeBackend } from '../platform/node/backend';
 import { NodeImageDecoder } from '../platform/node/image_decoder';
 import { loadNodeDataset } from '../platform/node/dataset_source';
-import { computeLoss, predictRaw } from '../engine/inference';
+import { computeLoss, predictDetections, predictRaw } from '../engine/inference';
 import { loadEvalBatch } from '../data/loader';
 import { evalTransform } from '../data/transforms';
 import { prepareTarget } from '../data/target';
@@ -159,9 +160,19 @@ async function runCase(c: ReferenceCase): Promise<string> {
     ratios.check('logits', flat(raw.pred_logits), flat(fw.pred_logits));
     ratios.check('boxes', flat(raw.pred_boxes), flat(fw.pred_boxes));
     expect(raw.aux_outputs.length, 'aux outputs').toBe(fw.aux_outputs.length);
+    expect(ref.predict.aux_logits_omitted).toBe(c.compactAux ?? false);
     raw.aux_outputs.forEach((a, i) => {
-      ratios.check('aux', flat(a.pred_logits), flat(fw.aux_outputs[i].pred_logits));
+      if (!ref.predict.aux_logits_omitted) ratios.check('aux', flat(a.pred_logits), flat(fw.aux_outputs[i].pred_logits));
       ratios.check('aux', flat(a.pred_boxes), flat(fw.aux_outputs[i].pred_boxes));
+    });
+    // predict without --raw: PostProcess (scores, labels, boxes in original pixels; box atol scaled by the image size)
+    const dets = await predictDetections(model, predictBatch);
+    dets.forEach((d, b) => {
+      const rp = ref.predict.postprocess[b];
+      expect(predictBatch.targets[b].orig_size).toEqual(rp.orig_size);
+      expect(Array.from(d.labels), `image ${b} labels`).toEqual(rp.labels);
+      ratios.check('detections', d.scores, rp.scores);
+      ratios.check('detections', d.boxes, flat(rp.boxes), RTOL, ATOL * Math.max(...rp.orig_size));
     });
 
     // loss: every image in ascending id as one batch

@@ -18,8 +18,11 @@ export interface CaseImage {
   file_name: string;
   width: number;
   height: number;
-  format: 'png' | 'jpeg';
+  /** png: RGB; png-gray: 8-bit greyscale; png-rgba: RGB + an alpha ramp (dropped, not composited, by convert('RGB')). */
+  format: ImageFormat;
 }
+
+export type ImageFormat = 'png' | 'png-gray' | 'png-rgba' | 'jpeg';
 
 export interface ReferenceCase {
   /** File stem of src/model/testdata/<name>.json. */
@@ -34,11 +37,18 @@ export interface ReferenceCase {
   images: CaseImage[];
   /** The `predict --images` list (file names, in the order given on the command line). */
   predict: string[];
+  /**
+   * Keep the reference small for big heads: the aux layers' logits are not stored (their boxes are;
+   * their loss_ce_i and cost matrices still check them).
+   */
+  compactAux?: boolean;
 }
 
 const TINY = { hidden_dim: 64, nheads: 4, enc_layers: 2, dec_layers: 2, dim_feedforward: 128, num_queries: 10 };
 
 const png = (id: number, width: number, height: number): CaseImage => ({ id, file_name: `img_${id}.png`, width, height, format: 'png' });
+const gray = (id: number, width: number, height: number): CaseImage => ({ id, file_name: `img_${id}.png`, width, height, format: 'png-gray' });
+const rgba = (id: number, width: number, height: number): CaseImage => ({ id, file_name: `img_${id}.png`, width, height, format: 'png-rgba' });
 const jpg = (id: number, width: number, height: number): CaseImage => ({ id, file_name: `img_${id}.jpg`, width, height, format: 'jpeg' });
 
 export const REFERENCE_CASES: readonly ReferenceCase[] = [
@@ -121,6 +131,20 @@ export const REFERENCE_CASES: readonly ReferenceCase[] = [
     // 100x70 -> 91x64 (up); 50x160 -> 40x128 (cap); 64x64 stays
     images: [png(21, 100, 70), png(22, 50, 160), png(20, 64, 64)],
     predict: ['img_22.png', 'img_20.png'],
+    compactAux: true,
+  },
+  {
+    // The official DETR-R50 (every default: hidden 256, 8 heads, 6+6 layers, ffn 2048, 100 queries,
+    // 91 classes), on small images; greyscale and RGBA PNGs and a JPEG.
+    name: 'r50-detr-defaults',
+    config: { min_size: 128, max_size: 213 },
+    seed: 707,
+    categories: [1, 18, 90],
+    // grey 150x100 -> 192x128 (up); RGBA 128x300 -> 91x213 (cap: round(90.88) = 91, long int(213.3));
+    // JPEG 200x128 stays
+    images: [gray(31, 150, 100), rgba(30, 128, 300), jpg(32, 200, 128)],
+    predict: ['img_30.png'],
+    compactAux: true,
   },
 ];
 
@@ -194,13 +218,21 @@ export function paintImage(width: number, height: number, seed: number): { image
   return { image: { width, height, data }, objects };
 }
 
-export function encodeImage(img: RgbImage, format: 'png' | 'jpeg'): Uint8Array {
-  const rgba = Buffer.alloc(img.width * img.height * 4, 255);
-  for (let i = 0; i < img.width * img.height; i++) rgba.set(img.data.subarray(i * 3, i * 3 + 3), i * 4);
-  if (format === 'jpeg') return new Uint8Array(jpeg.encode({ width: img.width, height: img.height, data: rgba }, 92).data);
-  const p = new PNG({ width: img.width, height: img.height, colorType: 2 });
+export function encodeImage(img: RgbImage, format: ImageFormat): Uint8Array {
+  const { width: w, height: h } = img;
+  const rgba = Buffer.alloc(w * h * 4, 255);
+  for (let i = 0; i < w * h; i++) {
+    const [r, g, b] = img.data.subarray(i * 3, i * 3 + 3);
+    // grey: pngjs stores (r + g + b) / 3, so give it r = g = b
+    if (format === 'png-gray') rgba.fill(Math.round((299 * r + 587 * g + 114 * b) / 1000), i * 4, i * 4 + 3);
+    else rgba.set([r, g, b], i * 4);
+    if (format === 'png-rgba') rgba[i * 4 + 3] = (i * 3) % 256;
+  }
+  if (format === 'jpeg') return new Uint8Array(jpeg.encode({ width: w, height: h, data: rgba }, 92).data);
+  const colorType = format === 'png-gray' ? 0 : format === 'png-rgba' ? 6 : 2;
+  const p = new PNG({ width: w, height: h, colorType, inputColorType: 6, inputHasAlpha: true });
   p.data = rgba;
-  return new Uint8Array(PNG.sync.write(p, { colorType: 2 }));
+  return new Uint8Array(PNG.sync.write(p, { colorType, inputColorType: 6, inputHasAlpha: true }));
 }
 
 /** The case's COCO dataset: file name -> bytes (annotations.json included). */
