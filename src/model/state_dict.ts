@@ -7,7 +7,8 @@
  * transpose), so nothing else is converted.
  *
  * Loading asserts equal key sets (listing missing and unexpected keys) and equal shapes, with two
- * deliberate exceptions users rely on: a torchvision ResNet state dict loads into the backbone alone,
+ * deliberate exceptions users rely on: a torchvision ResNet state dict loads into the backbone alone
+ * (it must then cover the whole backbone, no more, so a ResNet of another depth is refused),
  * and a checkpoint whose class head has another num_classes loads everything else while the head
  * keeps its fresh initialisation (DETR fine-tuning on a custom dataset).
  */
@@ -128,8 +129,22 @@ export function loadStateDict(model: Module, sd: Map<string, TorchArray>, opts: 
   report.missing = [...entries.keys()].filter((n) => !sd.has(n) && !report.reinitialized.includes(n));
   const list = (xs: string[]) => xs.slice(0, 8).join(', ') + (xs.length > 8 ? `, ... (${xs.length} in all)` : '');
   if (mismatched.length) throw new Error(`weights do not fit this config: shape mismatch for ${list(mismatched)}`);
-  if (report.unexpected.length && !tv) throw new Error(`weights have keys this model does not: ${list(report.unexpected)} (check backbone, pre_norm, position_embedding, dec_layers)`);
-  if (report.missing.length && !allowMissing && !tv) throw new Error(`weights lack keys this model needs: ${list(report.missing)}`);
+  if (report.unexpected.length) {
+    throw new Error(
+      tv
+        ? `torchvision ResNet weights have keys this backbone does not: ${list(report.unexpected)} (a deeper ResNet than config "backbone"?)`
+        : `weights have keys this model does not: ${list(report.unexpected)} (check backbone, pre_norm, position_embedding, dec_layers)`,
+    );
+  }
+  // A torchvision file holds the backbone only: the rest is legitimately missing, the backbone is not.
+  const required = tv ? report.missing.filter((n) => n.startsWith('backbone.0.')) : report.missing;
+  if (required.length && !allowMissing) {
+    throw new Error(
+      tv
+        ? `torchvision ResNet weights lack backbone keys: ${list(required)} (a shallower ResNet than config "backbone"?)`
+        : `weights lack keys this model needs: ${list(required)}`,
+    );
+  }
   for (const [v, a] of assignments) {
     assignAndDispose(v, tf.tensor(a.data, v.shape, 'float32'));
     report.loaded++;
