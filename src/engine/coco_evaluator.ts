@@ -5,11 +5,12 @@
  */
 import type { DetrConfig } from '../config/config';
 import type { Dataset } from '../data/dataset';
+import type { CocoDataset } from '../data/coco';
 import { loadEvalBatch } from '../data/loader';
 import type { ImageDecoder } from '../data/ports';
 import type { DETR } from '../model/detr';
 import { evaluateCoco } from '../eval/coco_eval';
-import { COCO_STAT_NAMES, type CocoDetection, type CocoImage } from '../eval/coco_types';
+import { COCO_STAT_NAMES, type CocoDetection, type CocoGroundTruth, type CocoSummary } from '../eval/coco_types';
 import { toCocoResults } from '../eval/coco_results';
 import { predictDetections } from './inference';
 import type { Evaluator } from './ports';
@@ -22,8 +23,16 @@ export class CocoEvaluator implements Evaluator {
     private readonly batchSize: number,
   ) {}
 
+  /** The 12 stats by name, plus `AP-<category name>` per category (Detectron2's naming). */
   async evaluate(model: DETR): Promise<Record<string, number>> {
-    const images: CocoImage[] = [];
+    const summary = await this.summarize(model);
+    const stats: Record<string, number> = Object.fromEntries(COCO_STAT_NAMES.map((name, i) => [name, summary.stats[i]]));
+    for (const c of summary.perCategory) stats[`AP-${c.name}`] = c.ap;
+    return stats;
+  }
+
+  /** Runs the model over the dataset and evaluates its detections. */
+  async summarize(model: DETR): Promise<CocoSummary> {
     const dts: CocoDetection[] = [];
     const n = this.ds.images.length;
     for (let start = 0; start < n; start += this.batchSize) {
@@ -31,13 +40,18 @@ export class CocoEvaluator implements Evaluator {
       const batch = await loadEvalBatch(this.cfg, this.ds, this.decoder, indices);
       const dets = await predictDetections(model, batch);
       batch.targets.forEach((t, k) => {
-        const [h, w] = t.orig_size;
-        images.push({ id: t.image_id, width: w, height: h });
         dts.push(...toCocoResults(t.image_id, dets[k]));
       });
     }
-    const annotations = this.ds.images.flatMap((im) => this.ds.annotations.get(im.id) ?? []);
-    const summary = evaluateCoco({ images, annotations, categories: this.ds.categories }, dts);
-    return Object.fromEntries(COCO_STAT_NAMES.map((name, i) => [name, summary.stats[i]]));
+    return evaluateCoco(groundTruth(this.ds), dts);
   }
+}
+
+/** The dataset's annotations as pycocotools' ground truth (crowd regions included). */
+export function groundTruth(ds: Pick<CocoDataset, 'images' | 'annotations' | 'categories'>): CocoGroundTruth {
+  return {
+    images: ds.images.map(({ id, width, height }: { id: number; width: number | null; height: number | null }) => ({ id, width: width ?? 0, height: height ?? 0 })),
+    annotations: ds.images.flatMap((im) => ds.annotations.get(im.id) ?? []),
+    categories: ds.categories,
+  };
 }
