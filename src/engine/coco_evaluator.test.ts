@@ -28,8 +28,10 @@ describe.skipIf(!hasTinyFixture())('CocoEvaluator', () => {
     const images: CocoImage[] = fx.reference.images.map((im: { image_id: number; orig_size: [number, number] }) => ({ id: im.image_id, width: im.orig_size[1], height: im.orig_size[0] }));
     const dts: CocoDetection[] = fx.reference.detections;
     const annotations = ds.images.flatMap((im) => ds.annotations.get(im.id) ?? []);
-    const ref = evaluateCoco({ images, annotations, categories: ds.categories }, dts).stats;
-    expect(Object.keys(stats)).toEqual([...COCO_STAT_NAMES]);
+    const refSummary = evaluateCoco({ images, annotations, categories: ds.categories }, dts);
+    const ref = refSummary.stats;
+    expect(Object.keys(stats)).toEqual([...COCO_STAT_NAMES, ...ds.categories.map((c) => `AP-${c.name}`)]);
+    for (const c of refSummary.perCategory) expect(stats[`AP-${c.name}`]).toBeCloseTo(c.ap, 6);
     COCO_STAT_NAMES.forEach((k, i) => expect(stats[k], k).toBeCloseTo(ref[i], 6)); // (an untrained model: AP 0)
     await ds.source.close?.();
   });
