@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { COCOeval } from '../eval/coco_eval';
 import type { CocoAnnotation, CocoDetection, CocoGroundTruth } from '../eval/coco_types';
+import { mulberry32 } from '../math/rng';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const N_IMAGES = 5000;
@@ -31,21 +32,12 @@ const COCO_CAT_IDS = [
   64, 65, 67, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 84, 85, 86, 87, 88, 89, 90,
 ];
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** A COCO-like ground truth and DETR-like results: hits near each object, duplicates, wrong classes, background. */
 export function makeBenchData(seed = 17): { gt: CocoGroundTruth; dts: CocoDetection[] } {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const W = 640;
   const H = 480;
   const box = (minS: number, maxS: number) => {

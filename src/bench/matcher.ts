@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { linearSumAssignment } from '../math/linear_sum_assignment';
+import { mulberry32 } from '../math/rng';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const SHAPES: [number, number][] = [[100, 20], [300, 100]];
@@ -20,15 +21,6 @@ const POOL = 32; // distinct matrices per shape
 const TARGET = 1.5; // ours / scipy
 const ROUNDS = 5;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -76,7 +68,7 @@ function timeScipy(pool: Float32Array[], nr: number, nc: number, batches: number
 }
 
 export async function benchMatcher(): Promise<void> {
-  const rand = seeded(2020);
+  const rand = mulberry32(2020);
   for (const [nr, nc] of SHAPES) {
     const pool = Array.from({ length: POOL }, () => {
       const m = new Float32Array(nr * nc);

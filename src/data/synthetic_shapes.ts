@@ -4,6 +4,7 @@
  * scripts/make_sample_dataset.ts) and feeds the learning tests and benchmarks. Deterministic for a seed.
  */
 import type { RgbImage } from './types';
+import { mulberry32 } from '../math/rng';
 
 export const SHAPE_CATEGORIES = [
   { id: 1, name: 'square', supercategory: 'shape' },
@@ -28,16 +29,6 @@ export interface SyntheticOptions {
   prefix?: string;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Inside = (x: number, y: number) => boolean;
 

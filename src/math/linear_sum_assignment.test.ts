@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { linearSumAssignment } from './linear_sum_assignment';
 import { hasPython, skipReason, SYSTEM_PYTHON } from '../testing/paths';
+import { mulberry32 } from './rng';
 
-/** mulberry32: small seeded generator, enough for test matrices. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   name: string;
@@ -30,7 +20,7 @@ function totalCost(c: ArrayLike<number>, nc: number, rows: ArrayLike<number>, co
 
 function makeCases(): Case[] {
   const cases: Case[] = [];
-  const r = rng(1234);
+  const r = mulberry32(1234);
   const shapes: [number, number, number][] = [
     [10, 3, 20], [3, 10, 20], [100, 20, 20], [20, 100, 10], [300, 100, 5], [50, 50, 10], [1, 1, 3], [1, 7, 3], [7, 1, 3],
   ];
@@ -126,7 +116,7 @@ if (!haveScipy) {
 
 describe('linearSumAssignment properties', () => {
   it('brute force on tiny 5x4 and 4x5 matrices', () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     const perms = (n: number, k: number): number[][] => {
       // all injective maps from k items into n slots
       if (k === 0) return [[]];
@@ -153,7 +143,7 @@ describe('linearSumAssignment properties', () => {
   });
 
   it('permuting the rows keeps the optimum cost', () => {
-    const r = rng(99);
+    const r = mulberry32(99);
     for (const [nr, nc] of [[100, 20], [20, 100], [30, 30]] as const) {
       const d = new Float64Array(nr * nc);
       for (let i = 0; i < d.length; i++) d[i] = r();

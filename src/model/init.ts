@@ -4,24 +4,17 @@
  * Values differ from PyTorch's own draws (different generator); only the distributions match.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '../math/rng';
 
 /** A uniform [0, 1) source; src/math/rng.ts provides the project's seeded one. */
 export interface Rng {
   uniform(): number;
 }
 
-/** Mulberry32: small seeded generator for initialisation when no project RNG is passed. */
+/** A seeded generator for initialisation when no project RNG is passed (deterministic per seed). */
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return {
-    uniform() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+  const next = mulberry32(seed);
+  return { uniform: next };
 }
 
 function fill(rng: Rng, shape: number[], f: (u: () => number) => number): tf.Tensor {
