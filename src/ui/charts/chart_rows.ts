@@ -4,10 +4,10 @@
  * Every point stays in the store. A chart draws the raw values of its main series as min/max
  * buckets (~2 points per pixel column: the envelope and every spike kept), each smoothed line as
  * one mean point per pixel column (a clean trend), and scales its y axis to cover everything drawn
- * (positive values only on a log scale).
+ * (positive values only on a log scale). The charts hand recharts these few hundred points per
+ * series, never the whole history: a redraw costs the same at 100 points and at 100k.
  */
 import { bucketMeans, unionIndices } from './downsample';
-import type { Scale } from './scale';
 
 export interface SeriesData {
   key: string;
@@ -60,23 +60,20 @@ export function paddedDomain(lo: number, hi: number, logScale: boolean): [number
   return [lo - pad, hi + pad];
 }
 
-/**
- * An SVG path through (x[i], y[i]) for i in `indices` (default: every point); breaks at
- * undrawable values.
- */
-export function linePath(x: ArrayLike<number>, y: ArrayLike<number>, indices: ArrayLike<number> | null, sx: Scale, sy: Scale, logScale: boolean): string {
-  let d = '';
-  let pen = false;
+/** One point a recharts Line draws; `y` null is a gap (not finite, or not positive on a log scale). */
+export interface ChartPoint {
+  x: number;
+  y: number | null;
+}
+
+/** The points (x[i], y[i]) for i in `indices` (default: every point), as recharts' data. */
+export function chartPoints(x: ArrayLike<number>, y: ArrayLike<number>, indices: ArrayLike<number> | null, logScale: boolean): ChartPoint[] {
   const n = indices ? indices.length : Math.min(x.length, y.length);
+  const out: ChartPoint[] = new Array(n);
   for (let k = 0; k < n; k++) {
     const i = indices ? indices[k] : k;
     const v = y[i];
-    if (!drawable(v, logScale)) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${sx(x[i]).toFixed(1)} ${sy(v).toFixed(1)}`;
-    pen = true;
+    out[k] = { x: x[i], y: drawable(v, logScale) ? v : null };
   }
-  return d;
+  return out;
 }

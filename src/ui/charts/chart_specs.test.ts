@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildChartFrame, linePath, paddedDomain } from './chart_rows';
+import { buildChartFrame, chartPoints, paddedDomain } from './chart_rows';
 import { chartSpecs } from './chart_specs';
-import { linearScale } from './scale';
 
 describe('chartSpecs', () => {
   it('draws the DETR charts before any data', () => {
@@ -55,10 +54,18 @@ describe('paddedDomain', () => {
   });
 });
 
-describe('linePath', () => {
-  it('moves, draws, and breaks at gaps', () => {
-    const sx = linearScale([0, 4], [0, 40]);
-    const sy = linearScale([0, 10], [100, 0]);
-    expect(linePath([0, 1, 2, 3, 4], [0, 5, NaN, 10, 10], [0, 1, 2, 3, 4], sx, sy, false)).toBe('M0.0 100.0L10.0 50.0M30.0 0.0L40.0 0.0');
+describe('chartPoints', () => {
+  it('picks the indexed points and leaves gaps as null', () => {
+    expect(chartPoints([0, 1, 2, 3, 4], [0, 5, NaN, 10, -1], [0, 2, 3, 4], false)).toEqual([
+      { x: 0, y: 0 },
+      { x: 2, y: null },
+      { x: 3, y: 10 },
+      { x: 4, y: -1 },
+    ]);
+    expect(chartPoints([0, 1, 2], [0, 5, -1], null, true)).toEqual([
+      { x: 0, y: null },
+      { x: 1, y: 5 },
+      { x: 2, y: null },
+    ]);
   });
 });

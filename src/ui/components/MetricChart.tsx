@@ -1,5 +1,6 @@
-import { memo, useId, useMemo, useRef, useState, type PointerEvent } from 'react';
-import { buildChartFrame, linePath, type SeriesData } from '../charts/chart_rows';
+import { memo, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
+import { buildChartFrame, chartPoints, type ChartPoint, type SeriesData } from '../charts/chart_rows';
 import { linearScale, logScale as makeLogScale, nearestIndex, type Scale } from '../charts/scale';
 import { IncrementalEma } from '../charts/smoothing';
 import { formatMetric, formatTick } from '../format';
@@ -8,11 +9,13 @@ import { useStaggered } from '../hooks/useStaggered';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
 
 /**
- * One chart as plain SVG. Every point stays in the store; the chart smooths incrementally
- * (TensorBoard's debiased EMA) and draws ~2 points per pixel column (min/max buckets), so a redraw
- * at 100k points costs a few ms. (Recharts was measured at 35-50 ms of main-thread CPU per chart
- * update on the 2-core CI machine: it re-renders synchronously through its store after each commit
- * and builds several objects per point.)
+ * One chart, drawn by recharts. Every point stays in the store; recharts is handed only what a
+ * chart of this width can show, a few hundred points per series: the raw values as min/max buckets
+ * (spikes survive) and each smoothed line (TensorBoard's debiased EMA, computed incrementally) as
+ * one mean per bucket. No animation, no dots, explicit domains and ticks (recharts computes none
+ * over the data), and the hover line is an overlay that never re-renders recharts. Together with
+ * the grid's throttling and per-chart staggering (ChartGrid, useStaggered) a chart's update is one
+ * short task whatever the run's length.
  */
 
 export interface ChartLine {
@@ -48,7 +51,12 @@ interface Props {
 
 const HEIGHT = 150;
 const WIDE_HEIGHT = 210;
-const M = { top: 8, right: 12, bottom: 20, left: 50 };
+const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+const Y_AXIS_WIDTH = 50;
+const X_AXIS_HEIGHT = 20;
+/** Buckets per series: raw min/max gives up to 2 points each, a smoothed line 1. */
+const MAX_BUCKETS = 300;
+const TICK_STYLE = { fontSize: 11, fill: '#7a8394' };
 
 /** Iterations on the x axis: 12k, 1.5M. */
 function formatIteration(v: number): string {
@@ -72,6 +80,15 @@ function useSmoothedSeries(input: ChartInput): SeriesData[] {
   }, [lines, smoothing, generation]);
 }
 
+interface DrawnLine {
+  id: string;
+  className: string;
+  color: string;
+  width: number;
+  opacity: number;
+  points: ChartPoint[];
+}
+
 export const MetricChart = memo(function MetricChart(props: Props) {
   // Each chart takes new data in its own task (see useStaggered).
   const input = useStaggered(props.input);
@@ -79,26 +96,58 @@ export const MetricChart = memo(function MetricChart(props: Props) {
   const series = useSmoothedSeries(input);
   const [bodyRef, width] = useElementWidth<HTMLDivElement>();
   const height = props.wide ? WIDE_HEIGHT : HEIGHT;
-  const plotW = Math.max(10, width - M.left - M.right);
-  const plotH = height - M.top - M.bottom;
-  const clipId = useId();
+  const plot = { left: MARGIN.left + Y_AXIS_WIDTH, top: MARGIN.top, width: Math.max(10, width - MARGIN.left - Y_AXIS_WIDTH - MARGIN.right), height: height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT };
   const [hoverPx, setHoverPx] = useState<number | null>(null);
 
   const drawing = useMemo(() => {
-    const frame = buildChartFrame(x, series, logScale, 2 * plotW);
+    const buckets = Math.max(16, Math.min(MAX_BUCKETS, Math.floor(plot.width)));
+    const frame = buildChartFrame(x, series, logScale, 2 * buckets);
     if (!frame.domain || width === 0) return null;
-    const xDomain: [number, number] = [x[0], x[x.length - 1]];
-    const sx = linearScale(xDomain, [M.left, M.left + plotW], Math.max(2, Math.floor(plotW / 55)));
-    const sy: Scale = logScale ? makeLogScale(frame.domain, [M.top + plotH, M.top]) : linearScale(frame.domain, [M.top + plotH, M.top], Math.max(2, Math.floor(plotH / 32)));
-    const paths = series.map((s, i) => ({
-      key: s.key,
-      color: lines[i].color,
-      main: s.main,
-      raw: s.main && smoothing > 0 && !props.dots ? linePath(x, s.raw, frame.rawIndices, sx, sy, logScale) : '',
-      smooth: linePath(frame.smooth[i].x, frame.smooth[i].y, null, sx, sy, logScale),
-    }));
-    return { sx, sy, paths };
-  }, [series, x, lines, logScale, smoothing, plotW, plotH, width, props.dots]);
+    const xDomain: [number, number] = x[0] === x[x.length - 1] ? [x[0] - 1, x[0] + 1] : [x[0], x[x.length - 1]];
+    const sx = linearScale(xDomain, [plot.left, plot.left + plot.width], Math.max(2, Math.floor(plot.width / 60)));
+    const sy: Scale = logScale ? makeLogScale(frame.domain, [plot.top + plot.height, plot.top]) : linearScale(frame.domain, [plot.top + plot.height, plot.top], Math.max(2, Math.floor(plot.height / 32)));
+    const drawn: DrawnLine[] = [];
+    series.forEach((s, i) => {
+      if (s.main && smoothing > 0 && !props.dots) {
+        drawn.push({ id: `${s.key}-raw`, className: 'dense-path', color: lines[i].color, width: 1, opacity: 0.25, points: chartPoints(x, s.raw, frame.rawIndices, logScale) });
+      }
+    });
+    series.forEach((s, i) => {
+      const points = chartPoints(frame.smooth[i].x, frame.smooth[i].y, null, logScale);
+      drawn.push({ id: s.key, className: s.main ? 'smooth-path' : 'dense-path aux-path', color: lines[i].color, width: s.main ? 1.8 : 1, opacity: s.main ? 1 : 0.8, points });
+    });
+    return { sx, sy, xDomain, yDomain: sy.domain as [number, number], drawn };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- plot is derived from width and height
+  }, [series, x, lines, logScale, smoothing, width, height, props.dots]);
+
+  // The same element while only the hover moves: React skips recharts entirely.
+  const chart = useMemo(
+    () =>
+      drawing && (
+        <LineChart width={width} height={height} margin={MARGIN} role="img" aria-label={`${props.title} over ${props.xLabel ?? 'iteration'}s`}>
+          <CartesianGrid vertical={false} stroke="#eef0f4" />
+          <XAxis type="number" dataKey="x" domain={drawing.xDomain} ticks={[...drawing.sx.ticks]} tickFormatter={formatIteration} height={X_AXIS_HEIGHT} allowDataOverflow tick={TICK_STYLE} tickLine={false} stroke="#d9dde4" interval={0} />
+          <YAxis type="number" dataKey="y" scale={logScale ? 'log' : 'linear'} domain={drawing.yDomain} ticks={[...drawing.sy.ticks]} tickFormatter={formatTick} width={Y_AXIS_WIDTH} allowDataOverflow tick={TICK_STYLE} tickLine={false} axisLine={false} interval={0} />
+          {drawing.drawn.map((l) => (
+            <Line
+              key={l.id}
+              data={l.points}
+              dataKey="y"
+              type="linear"
+              className={l.className}
+              stroke={l.color}
+              strokeWidth={l.width}
+              strokeOpacity={l.opacity}
+              dot={props.dots ? { r: 2.5, fill: l.color, strokeWidth: 0 } : false}
+              activeDot={false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ))}
+        </LineChart>
+      ),
+    [drawing, width, height, logScale, props.dots, props.title, props.xLabel],
+  );
 
   const mainIdx = lines.findIndex((l) => l.main);
   const lastValue = mainIdx >= 0 && x.length > 0 ? series[mainIdx].smoothed[x.length - 1] : undefined;
@@ -112,9 +161,9 @@ export const MetricChart = memo(function MetricChart(props: Props) {
     hover = { i, px: drawing.sx(x[i]), rows };
   }
 
-  const onMove = (e: PointerEvent<SVGSVGElement>) => {
+  const onMove = (e: PointerEvent<HTMLDivElement>) => {
     const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
-    setHoverPx(px >= M.left && px <= M.left + plotW ? px : null);
+    setHoverPx(px >= plot.left && px <= plot.left + plot.width ? px : null);
   };
 
   return (
@@ -124,47 +173,13 @@ export const MetricChart = memo(function MetricChart(props: Props) {
         <span className="chart-sub">{props.subtitle}</span>
         <span className="chart-last">{lastValue !== undefined && Number.isFinite(lastValue) ? formatMetric(lastValue) : ''}</span>
       </figcaption>
-      <div className="chart-body" ref={bodyRef} style={{ height }}>
-        {!drawing ? (
-          <div className="chart-empty">{x.length === 0 ? (props.emptyText ?? 'Waiting for the first iteration') : 'Nothing to draw on this scale'}</div>
-        ) : (
-          <svg width={width} height={height} onPointerMove={onMove} onPointerLeave={() => setHoverPx(null)} role="img" aria-label={`${props.title} over ${props.xLabel ?? 'iteration'}s`}>
-            <defs>
-              <clipPath id={clipId}>
-                <rect x={M.left} y={M.top - 2} width={plotW} height={plotH + 4} />
-              </clipPath>
-            </defs>
-            {drawing.sy.ticks.map((t) => (
-              <g key={t}>
-                <line className="chart-grid" x1={M.left} x2={M.left + plotW} y1={drawing.sy(t)} y2={drawing.sy(t)} />
-                <text className="chart-tick" x={M.left - 6} y={drawing.sy(t) + 4} textAnchor="end">
-                  {formatTick(t)}
-                </text>
-              </g>
-            ))}
-            <line className="chart-axis" x1={M.left} x2={M.left + plotW} y1={M.top + plotH} y2={M.top + plotH} />
-            {drawing.sx.ticks.map((t) => (
-              <text key={t} className="chart-tick" x={drawing.sx(t)} y={height - 5} textAnchor="middle">
-                {formatIteration(t)}
-              </text>
-            ))}
-            <g clipPath={`url(#${clipId})`}>
-              {drawing.paths.map((p) => p.raw && <path key={`${p.key}-raw`} className="dense-path" d={p.raw} stroke={p.color} strokeOpacity={0.25} strokeWidth={1} />)}
-              {drawing.paths.map((p) => (
-                <path key={p.key} className={p.main ? 'smooth-path' : 'dense-path aux-path'} d={p.smooth} stroke={p.color} strokeWidth={p.main ? 1.8 : 1} strokeOpacity={p.main ? 1 : 0.8} />
-              ))}
-              {props.dots &&
-                series.map((s, k) =>
-                  Array.from(s.smoothed, (v, i) => (Number.isFinite(v) ? <circle key={`${s.key}-${i}`} cx={drawing.sx(x[i])} cy={drawing.sy(v)} r={2.5} fill={lines[k].color} /> : null)),
-                )}
-            </g>
-            {hover && (
-              <g className="chart-hover">
-                <line x1={hover.px} x2={hover.px} y1={M.top} y2={M.top + plotH} />
-                {hover.rows.map((r) => (logScale && r.value <= 0 ? null : <circle key={r.key} cx={hover!.px} cy={drawing.sy(r.value)} r={3} fill={r.color} />))}
-              </g>
-            )}
-          </svg>
+      <div className="chart-body" ref={bodyRef} style={{ height }} onPointerMove={drawing ? onMove : undefined} onPointerLeave={() => setHoverPx(null)}>
+        {chart ?? <div className="chart-empty">{x.length === 0 ? (props.emptyText ?? 'Waiting for the first iteration') : 'Nothing to draw on this scale'}</div>}
+        {drawing && hover && (
+          <div className="chart-hover" aria-hidden="true">
+            <div className="hover-line" style={{ left: hover.px, top: plot.top, height: plot.height }} />
+            {hover.rows.map((r) => (logScale && r.value <= 0 ? null : <div key={r.key} className="hover-dot" style={{ left: hover!.px, top: drawing.sy(r.value), background: r.color }} />))}
+          </div>
         )}
         {hover && hover.rows.length > 0 && (
           <div className="tooltip-anchor" style={{ left: hover.px > width / 2 ? undefined : hover.px + 12, right: hover.px > width / 2 ? width - hover.px + 12 : undefined }}>

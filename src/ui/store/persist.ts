@@ -23,6 +23,9 @@ export const PERSIST: Readonly<Record<keyof StudioState, boolean>> = Object.free
   phase: false,
   runError: false,
   notices: false,
+  runs: false, // the worker lists them from IndexedDB
+  runId: false,
+  runNotes: false,
   // data (the files live in the worker; re-import after a reload)
   datasets: false,
   weights: false,
