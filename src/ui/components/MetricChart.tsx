@@ -1,6 +1,6 @@
 import { memo, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
-import { buildChartFrame, chartPoints, type ChartPoint, type SeriesData } from '../charts/chart_rows';
+import { buildChartFrame, chartRows, type RowLine, type SeriesData } from '../charts/chart_rows';
 import { linearScale, logScale as makeLogScale, nearestIndex, type Scale } from '../charts/scale';
 import { IncrementalEma } from '../charts/smoothing';
 import { formatMetric, formatTick } from '../format';
@@ -54,9 +54,28 @@ const WIDE_HEIGHT = 210;
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 const Y_AXIS_WIDTH = 50;
 const X_AXIS_HEIGHT = 20;
-/** Buckets per series: raw min/max gives up to 2 points each, a smoothed line 1. */
+/**
+ * Min/max buckets: a chart's data has at most 2 rows per bucket, shared by all its lines. recharts'
+ * work grows with rows x lines, so a chart with many lines (auxiliary losses) gets fewer buckets:
+ * 150-300 (300-600 points per series), about one row per pixel, rows x lines <= ~1400.
+ */
+const MIN_BUCKETS = 150;
 const MAX_BUCKETS = 300;
-const TICK_STYLE = { fontSize: 11, fill: '#7a8394' };
+const ROW_LINE_BUDGET = 1400;
+/** Tick labels as plain <text>: recharts' default <Text> measures each label's words in the DOM. */
+type TickProps = { x: number | string; y: number | string; payload: { value: unknown } };
+const XTick = ({ x, y, payload }: TickProps) => (
+  <text className="chart-tick" x={x} y={Number(y) + 11} textAnchor="middle">
+    {formatIteration(Number(payload.value))}
+  </text>
+);
+const YTick = ({ x, y, payload }: TickProps) => (
+  <text className="chart-tick" x={Number(x) - 6} y={Number(y) + 4} textAnchor="end">
+    {formatTick(Number(payload.value))}
+  </text>
+);
+/** The grid's lines are given in pixels: recharts' default generators measure every tick label in the DOM. */
+const NO_POINTS = () => [];
 
 /** Iterations on the x axis: 12k, 1.5M. */
 function formatIteration(v: number): string {
@@ -80,13 +99,11 @@ function useSmoothedSeries(input: ChartInput): SeriesData[] {
   }, [lines, smoothing, generation]);
 }
 
-interface DrawnLine {
-  id: string;
+interface DrawnLine extends RowLine {
   className: string;
   color: string;
   width: number;
   opacity: number;
-  points: ChartPoint[];
 }
 
 export const MetricChart = memo(function MetricChart(props: Props) {
@@ -95,44 +112,47 @@ export const MetricChart = memo(function MetricChart(props: Props) {
   const { x, lines, smoothing, logScale } = input;
   const series = useSmoothedSeries(input);
   const [bodyRef, width] = useElementWidth<HTMLDivElement>();
+  // recharts mounts once, in its own staggered task, as soon as the width is known (at page load):
+  // data arriving later only updates it, and no chart's first mount lands in the middle of training.
+  const mounted = useStaggered(width > 0);
   const height = props.wide ? WIDE_HEIGHT : HEIGHT;
   const plot = { left: MARGIN.left + Y_AXIS_WIDTH, top: MARGIN.top, width: Math.max(10, width - MARGIN.left - Y_AXIS_WIDTH - MARGIN.right), height: height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT };
   const [hoverPx, setHoverPx] = useState<number | null>(null);
 
   const drawing = useMemo(() => {
-    const buckets = Math.max(16, Math.min(MAX_BUCKETS, Math.floor(plot.width)));
+    const nLines = series.length + series.filter((s) => s.main && smoothing > 0 && !props.dots).length;
+    const buckets = Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, Math.floor(plot.width / 2), Math.floor(ROW_LINE_BUDGET / 2 / Math.max(1, nLines))));
     const frame = buildChartFrame(x, series, logScale, 2 * buckets);
-    if (!frame.domain || width === 0) return null;
+    if (width === 0) return null;
+    if (!frame.domain) return { empty: true, sx: null, sy: null, xDomain: [0, 1] as [number, number], yDomain: [0, 1] as [number, number], xTicks: [], yTicks: [], drawn: [], rows: [] };
     const xDomain: [number, number] = x[0] === x[x.length - 1] ? [x[0] - 1, x[0] + 1] : [x[0], x[x.length - 1]];
     const sx = linearScale(xDomain, [plot.left, plot.left + plot.width], Math.max(2, Math.floor(plot.width / 60)));
     const sy: Scale = logScale ? makeLogScale(frame.domain, [plot.top + plot.height, plot.top]) : linearScale(frame.domain, [plot.top + plot.height, plot.top], Math.max(2, Math.floor(plot.height / 32)));
     const drawn: DrawnLine[] = [];
     series.forEach((s, i) => {
-      if (s.main && smoothing > 0 && !props.dots) {
-        drawn.push({ id: `${s.key}-raw`, className: 'dense-path', color: lines[i].color, width: 1, opacity: 0.25, points: chartPoints(x, s.raw, frame.rawIndices, logScale) });
-      }
+      if (s.main && smoothing > 0 && !props.dots) drawn.push({ id: `${s.key}-raw`, series: i, kind: 'raw', className: 'dense-path', color: lines[i].color, width: 1, opacity: 0.25 });
     });
     series.forEach((s, i) => {
-      const points = chartPoints(frame.smooth[i].x, frame.smooth[i].y, null, logScale);
-      drawn.push({ id: s.key, className: s.main ? 'smooth-path' : 'dense-path aux-path', color: lines[i].color, width: s.main ? 1.8 : 1, opacity: s.main ? 1 : 0.8, points });
+      drawn.push({ id: s.key, series: i, kind: 'smooth', className: s.main ? 'smooth-path' : 'dense-path aux-path', color: lines[i].color, width: s.main ? 1.8 : 1, opacity: s.main ? 1 : 0.8 });
     });
-    return { sx, sy, xDomain, yDomain: sy.domain as [number, number], drawn };
+    const rows = chartRows(x, series, frame, drawn, logScale);
+    return { empty: false, sx, sy, xDomain, yDomain: sy.domain as [number, number], xTicks: [...sx.ticks], yTicks: [...sy.ticks], drawn, rows };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- plot is derived from width and height
   }, [series, x, lines, logScale, smoothing, width, height, props.dots]);
 
   // The same element while only the hover moves: React skips recharts entirely.
   const chart = useMemo(
     () =>
-      drawing && (
-        <LineChart width={width} height={height} margin={MARGIN} role="img" aria-label={`${props.title} over ${props.xLabel ?? 'iteration'}s`}>
-          <CartesianGrid vertical={false} stroke="#eef0f4" />
-          <XAxis type="number" dataKey="x" domain={drawing.xDomain} ticks={[...drawing.sx.ticks]} tickFormatter={formatIteration} height={X_AXIS_HEIGHT} allowDataOverflow tick={TICK_STYLE} tickLine={false} stroke="#d9dde4" interval={0} />
-          <YAxis type="number" dataKey="y" scale={logScale ? 'log' : 'linear'} domain={drawing.yDomain} ticks={[...drawing.sy.ticks]} tickFormatter={formatTick} width={Y_AXIS_WIDTH} allowDataOverflow tick={TICK_STYLE} tickLine={false} axisLine={false} interval={0} />
+      drawing &&
+      mounted && (
+        <LineChart data={drawing.rows} width={width} height={height} margin={MARGIN} role="img" aria-label={`${props.title} over ${props.xLabel ?? 'iteration'}s`}>
+          <CartesianGrid vertical={false} stroke="#eef0f4" horizontalPoints={drawing.sy ? drawing.yTicks.map(drawing.sy) : []} verticalCoordinatesGenerator={NO_POINTS} />
+          <XAxis type="number" dataKey="x" domain={drawing.xDomain} ticks={drawing.xTicks} height={X_AXIS_HEIGHT} allowDataOverflow tick={XTick} tickLine={false} stroke="#d9dde4" interval={0} />
+          <YAxis type="number" scale={logScale ? 'log' : 'linear'} domain={drawing.yDomain} ticks={drawing.yTicks} width={Y_AXIS_WIDTH} allowDataOverflow tick={YTick} tickLine={false} axisLine={false} interval={0} />
           {drawing.drawn.map((l) => (
             <Line
               key={l.id}
-              data={l.points}
-              dataKey="y"
+              dataKey={l.id}
               type="linear"
               className={l.className}
               stroke={l.color}
@@ -141,19 +161,19 @@ export const MetricChart = memo(function MetricChart(props: Props) {
               dot={props.dots ? { r: 2.5, fill: l.color, strokeWidth: 0 } : false}
               activeDot={false}
               isAnimationActive={false}
-              connectNulls={false}
+              connectNulls
             />
           ))}
         </LineChart>
       ),
-    [drawing, width, height, logScale, props.dots, props.title, props.xLabel],
+    [drawing, mounted, width, height, logScale, props.dots, props.title, props.xLabel],
   );
 
   const mainIdx = lines.findIndex((l) => l.main);
   const lastValue = mainIdx >= 0 && x.length > 0 ? series[mainIdx].smoothed[x.length - 1] : undefined;
 
   let hover: { i: number; px: number; rows: TooltipRow[] } | null = null;
-  if (drawing && hoverPx !== null && x.length > 0) {
+  if (drawing?.sx && hoverPx !== null && x.length > 0) {
     const i = nearestIndex(x, drawing.sx.invert(hoverPx));
     const rows = series
       .map((s, k) => ({ key: s.key, label: lines[k].label, color: lines[k].color, value: s.smoothed[i], raw: s.main && smoothing > 0 ? s.raw[i] : undefined }))
@@ -173,9 +193,10 @@ export const MetricChart = memo(function MetricChart(props: Props) {
         <span className="chart-sub">{props.subtitle}</span>
         <span className="chart-last">{lastValue !== undefined && Number.isFinite(lastValue) ? formatMetric(lastValue) : ''}</span>
       </figcaption>
-      <div className="chart-body" ref={bodyRef} style={{ height }} onPointerMove={drawing ? onMove : undefined} onPointerLeave={() => setHoverPx(null)}>
-        {chart ?? <div className="chart-empty">{x.length === 0 ? (props.emptyText ?? 'Waiting for the first iteration') : 'Nothing to draw on this scale'}</div>}
-        {drawing && hover && (
+      <div className="chart-body" ref={bodyRef} style={{ height }} onPointerMove={drawing?.sx ? onMove : undefined} onPointerLeave={() => setHoverPx(null)}>
+        {chart}
+        {(!drawing || drawing.empty) && <div className="chart-empty">{x.length === 0 ? (props.emptyText ?? 'Waiting for the first iteration') : 'Nothing to draw on this scale'}</div>}
+        {drawing?.sy && hover && (
           <div className="chart-hover" aria-hidden="true">
             <div className="hover-line" style={{ left: hover.px, top: plot.top, height: plot.height }} />
             {hover.rows.map((r) => (logScale && r.value <= 0 ? null : <div key={r.key} className="hover-dot" style={{ left: hover!.px, top: drawing.sy(r.value), background: r.color }} />))}
