@@ -155,5 +155,11 @@ export function createBrowserEngine(ports: EnginePorts): WorkerEngine {
     async deleteRun(id: string): Promise<void> {
       await runs.delete(id);
     },
+
+    async readCheckpoint(checkpointId: string): Promise<Uint8Array> {
+      const { runId, name } = parseResume(checkpointId);
+      if (!name) throw new Error(`checkpoint id "${checkpointId}" is not "<run>/<file>"`);
+      return runs.checkpoints(runId).load(name);
+    },
   };
 }

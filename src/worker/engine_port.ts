@@ -89,4 +89,6 @@ export interface WorkerEngine {
   /** The stored runs, newest first. */
   listRuns(): Promise<RunInfo[]>;
   deleteRun(id: string): Promise<void>;
+  /** A stored checkpoint's file (`<run id>/<name>`), with or without a session. */
+  readCheckpoint(checkpointId: string): Promise<Uint8Array>;
 }

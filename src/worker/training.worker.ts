@@ -167,7 +167,7 @@ async function handle(cmd: WorkerCommand): Promise<void> {
     case 'evaluate': {
       const s = needSession('evaluate');
       const stats = await queue.run(() => s.evaluate());
-      post({ type: 'evaluated', iteration: s.iter, stats });
+      post({ type: 'evaluated', iteration: s.iter - 1, stats }); // after the last completed iteration, as EvalHook reports
       return;
     }
     case 'predict': {
@@ -202,10 +202,11 @@ async function handle(cmd: WorkerCommand): Promise<void> {
       return;
     }
     case 'exportCheckpoint': {
-      const s = needSession('export checkpoint');
-      const bytes = await queue.run(() => s.exportCheckpoint(cmd.checkpointId));
+      // A stored checkpoint needs no session (after a reload); "now" needs the run's model.
+      const id = cmd.checkpointId;
+      const bytes = id ? await (await needEngine()).readCheckpoint(id) : await queue.run(() => needSession('export checkpoint').exportCheckpoint());
       const buffer = bytes.slice().buffer;
-      const fileName = cmd.checkpointId ? `${cmd.checkpointId.replace('/', '_')}` : `${s.runId}_checkpoint_${String(s.iter).padStart(7, '0')}.safetensors`;
+      const fileName = id ? id.replace('/', '_') : `${session!.runId}_checkpoint_${String(session!.iter).padStart(7, '0')}.safetensors`;
       post({ type: 'checkpointExported', requestId: cmd.requestId, fileName, bytes: buffer }, [buffer]);
       return;
     }
