@@ -13,6 +13,8 @@ import { writeShapesDataset } from '../testing/shapes_dataset';
 import { decodeEvent, readRecords } from '../testing/tfevents_decode';
 import { readPth } from '../weights/pth/read';
 import { pyGet } from '../weights/pth/py_values';
+import { writePth } from '../weights/pth/write';
+import { concatParts } from '../weights/safetensors';
 
 const CLI = resolve(REPO_ROOT, 'bin/detr-studio.js');
 function cli(args: string[]): { status: number; stdout: string; stderr: string } {
@@ -74,6 +76,14 @@ describe('train -> export-job', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(message);
+  });
+
+  it('train --resume refuses a weights-only .pth with one clear line', () => {
+    const file = join(tmp, 'weights_only.pth');
+    writeFileSync(file, concatParts(writePth({ model: { 'class_embed.bias': { dtype: 'float32', shape: [5], data: new Float32Array(5) } } })));
+    const r = cli(['train', '--config', config, '--data', data, '--out', join(tmp, 'o'), '--resume', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^detr-studio train: .*weights_only.pth: a .pth without optimizer, lr_scheduler and epoch is weights only: give it to --weights, not --resume$/);
   });
 
   it('a run folder without run.json needs --data', () => {
