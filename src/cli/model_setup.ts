@@ -11,6 +11,7 @@ import { initNodeBackend, NODE_BACKENDS, type BackendInfo, type NodeBackendName 
 import { readWeightsFile } from '../platform/node/weights_file';
 import { toFloat32, type TensorMap } from '../weights/types';
 import { UsageError } from './args';
+import { fitClassHead } from '../export/class_head';
 
 export function readConfigFile(path: string): DetrConfig {
   let text: string;
@@ -41,7 +42,10 @@ export function loadWeightsInto(model: DETR, path: string, strict: boolean): Loa
   const sd = readWeightsFile(path);
   for (const note of sd.extras.notes) console.error(`note: ${note}`);
   try {
-    const report = loadStateDict(model, torchArrays(sd.tensors), { allowMissing: !strict });
+    // A head widened to the official 91 classes on export comes back at the config's num_classes.
+    const fit = fitClassHead(torchArrays(sd.tensors), model.o.numClasses);
+    if (fit.note) console.error(`note: ${fit.note}`);
+    const report = loadStateDict(model, fit.tensors, { allowMissing: !strict });
     for (const note of report.notes) console.error(`note: ${note}`);
     return report;
   } catch (e) {

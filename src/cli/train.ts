@@ -4,12 +4,17 @@
  *
  * Writes O/metrics.jsonl (one JSON object per iteration), O/checkpoint_*.safetensors (+ O/last_checkpoint)
  * and, when the run ends without failure (finished, or stopped by Ctrl-C), O/model_final.safetensors
- * with the official DETR names. --resume takes a checkpoint file or an output folder (its
- * last_checkpoint); a resumed run appends to metrics.jsonl. --dump-grads writes the first iteration's
- * pre-clip gradients (official names, PyTorch layouts), for debugging.
+ * with the official DETR names. Also O/run.json (where the data came from and the config, for
+ * `export-job`), O/log.txt (DETR's per-epoch log, src/export/detr_log.ts) and a TensorBoard event
+ * file O/events.out.tfevents.* (every scalar, continuously). --resume takes a checkpoint file, an
+ * output folder (its last_checkpoint), or the checkpoint.pth the official main.py writes (its head
+ * narrowed back, src/export/official_import.ts); a resumed run appends to metrics.jsonl and log.txt.
+ * --dump-grads writes the first iteration's pre-clip gradients (official names, PyTorch layouts),
+ * for debugging.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { hostname } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import type { CliCommand } from './main';
 import { numberArg, parseArgs, UsageError } from './args';
 import { backendArg, readConfigFile, torchArrays } from './model_setup';
@@ -23,12 +28,23 @@ import type { Dataset } from '../data/dataset';
 import { asBatchLoader } from '../engine/batch_loader';
 import { CocoEvaluator } from '../engine/coco_evaluator';
 import { decodeCheckpoint } from '../engine/checkpoint_format';
-import { train } from '../engine/commands';
+import { train, type ResumeTemplate } from '../engine/commands';
 import { GradientDump } from '../engine/hooks/gradient_dump';
 import { TrainControl } from '../engine/trainer';
 import { CommonMetricPrinter, JSONWriter } from '../engine/writers';
-import { writeSafetensors } from '../weights/safetensors';
+import { concatParts, writeSafetensors } from '../weights/safetensors';
 import type { DetrConfig } from '../config/config';
+import { buildWeightDict } from '../model/build';
+import { encodeCheckpoint } from '../engine/checkpoint_format';
+import { detectWeightsFormat } from '../weights/state_dict_file';
+import { readPth } from '../weights/pth/read';
+import type { PyValue } from '../weights/pth/py_values';
+import { DetrLogHook } from '../export/detr_log_hook';
+import { TensorBoardWriter } from '../export/tensorboard_writer';
+import { eventFileName } from '../export/tfevents';
+import { fitClassHead, HEAD_BIAS, HEAD_WEIGHT, OFFICIAL_NUM_CLASSES, widenedFrom } from '../export/class_head';
+import { isOfficialTrainingCheckpoint, officialStateDict, officialToCheckpoint } from '../export/official_import';
+import { RUN_FILE, runRecord } from './run_record';
 
 const USAGE =
   'detr-studio train --config C --data DATASET --out DIR [--val DATASET] [--weights W] [--resume CKPT|DIR] [--max-iter N] [--backend wasm|cpu|webgpu] [--seed S]';
@@ -48,8 +64,15 @@ const SPEC = {
 
 const clock = { now: () => performance.now() / 1000 };
 
-/** --resume: a checkpoint file, or a folder whose last_checkpoint names one. */
-function resolveResume(path: string): { bytes: Uint8Array; name: string } {
+interface ResumeSource {
+  bytes: Uint8Array;
+  name: string;
+  /** The official main.py's checkpoint.pth, read as data. */
+  official?: PyValue;
+}
+
+/** --resume: a checkpoint file, a folder whose last_checkpoint names one, or an official checkpoint.pth. */
+function resolveResume(path: string): ResumeSource {
   if (!existsSync(path)) throw new UsageError(`--resume ${path}: no such file or folder`);
   let file = path;
   if (statSync(path).isDirectory()) {
@@ -59,8 +82,36 @@ function resolveResume(path: string): { bytes: Uint8Array; name: string } {
     if (!existsSync(file)) throw new Error(`--resume ${path}: last_checkpoint names ${basename(file)}, which does not exist`);
   }
   const bytes = new Uint8Array(readFileSync(file));
+  if (detectWeightsFormat(bytes) === 'pth') {
+    const root = readPth(bytes, file).root;
+    if (!isOfficialTrainingCheckpoint(root)) throw new Error(`${file}: a .pth without optimizer, lr_scheduler and epoch is weights only: give it to --weights, not --resume`);
+    return { bytes, name: file, official: root };
+  }
   decodeCheckpoint(bytes, file); // refuse a wrong file before loading data and building the model
   return { bytes, name: file };
+}
+
+/**
+ * The config for resuming an official checkpoint: a 92-output head whose classes above num_classes
+ * were trained keeps 91 classes (and says so); one we widened is narrowed on import.
+ */
+function officialResumeConfig(cfg: DetrConfig, root: PyValue, file: string): DetrConfig {
+  const sd = officialStateDict(root, file);
+  const w = sd.get(HEAD_WEIGHT);
+  const b = sd.get(HEAD_BIAS);
+  if (!w || !b || b.shape[0] !== OFFICIAL_NUM_CLASSES + 1 || cfg.num_classes >= OFFICIAL_NUM_CLASSES) return cfg;
+  const from = widenedFrom(w, b);
+  if (from <= cfg.num_classes) return cfg;
+  console.error(`note: ${file}: class rows ${cfg.num_classes}..${from - 1} of its 91-class head were trained, so the run continues with num_classes ${OFFICIAL_NUM_CLASSES} (not ${cfg.num_classes})`);
+  return { ...cfg, num_classes: OFFICIAL_NUM_CLASSES };
+}
+
+/** The official checkpoint as our checkpoint bytes, for the session's structure. */
+function fromOfficial(root: PyValue, t: ResumeTemplate, name: string): Uint8Array {
+  const r = officialToCheckpoint(root, t, name);
+  for (const n of r.notes) console.error(`note: ${n}`);
+  console.log(`official checkpoint: epoch ${r.epoch} done, continuing at epoch ${r.epoch + 1} (iteration ${r.contents.iteration})`);
+  return concatParts(encodeCheckpoint(r.contents));
 }
 
 function checkClasses(cfg: DetrConfig, ds: Dataset, flag: string): void {
@@ -81,6 +132,7 @@ export const command: CliCommand = {
     if (maxIter !== undefined && maxIter < 1) throw new UsageError(`--max-iter expects a positive integer, got ${maxIter}`);
     const out = args.out as string;
     const resume = args.resume ? resolveResume(args.resume as string) : undefined;
+    if (resume?.official) cfg = officialResumeConfig(cfg, resume.official, resume.name);
     const backend = await initNodeBackend(backendArg(args.backend));
 
     const ds = await loadNodeDataset(args.data as string);
@@ -93,15 +145,22 @@ export const command: CliCommand = {
       const loader = asBatchLoader(buildTrainLoader(cfg, ds, decoder, { onWarning: (w) => console.error(`warning: ${w.message}`) }));
       const weights = args.weights && !resume ? readWeightsFile(args.weights as string) : undefined;
       for (const note of weights?.extras.notes ?? []) console.error(`note: ${note}`);
+      const initial = weights ? fitClassHead(torchArrays(weights.tensors), cfg.num_classes) : undefined;
+      if (initial?.note) console.error(`note: ${initial.note}`);
 
       mkdirSync(out, { recursive: true });
       const metrics = join(out, 'metrics.jsonl');
-      if (!resume) writeFileSync(metrics, '');
+      const detrLog = join(out, 'log.txt');
+      if (!resume) (writeFileSync(metrics, ''), writeFileSync(detrLog, ''));
+      writeFileSync(join(out, RUN_FILE), JSON.stringify(runRecord(cfg, resolve(args.data as string), args.val ? resolve(args.val as string) : null), null, 2) + '\n');
+      const wallTime = () => Date.now() / 1000;
+      const events = join(out, eventFileName(wallTime(), hostname()));
       const store = new FolderCheckpointStore(out);
       const dumpPath = args['dump-grads'] as string | undefined;
-      const extraHooks = dumpPath
-        ? [new GradientDump((g) => writeParts(dumpPath, writeSafetensors(new Map([...g].map(([k, a]) => [k, { dtype: 'float32' as const, shape: a.shape, data: a.data }])))))]
-        : [];
+      const extraHooks = [
+        new DetrLogHook((line) => appendFileSync(detrLog, line + '\n'), buildWeightDict(cfg)),
+        ...(dumpPath ? [new GradientDump((g) => writeParts(dumpPath, writeSafetensors(new Map([...g].map(([k, a]) => [k, { dtype: 'float32' as const, shape: a.shape, data: a.data }])))))] : []),
+      ];
       console.log(`training on ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ''}: ${ds.images.length} images, ${loader.batchesPerEpoch} iteration${loader.batchesPerEpoch === 1 ? '' : 's'} per epoch`);
 
       const control = new TrainControl();
@@ -115,10 +174,15 @@ export const command: CliCommand = {
       try {
         result = await train(
           {
-            config: cfg, loader, clock, store, maxIter, resume, extraHooks,
-            weights: weights ? { tensors: torchArrays(weights.tensors), name: args.weights as string } : undefined,
+            config: cfg, loader, clock, store, maxIter, extraHooks,
+            resume: resume?.official ? { name: resume.name, convert: (t) => fromOfficial(resume.official!, t, resume.name) } : resume,
+            weights: initial ? { tensors: initial.tensors, name: args.weights as string } : undefined,
             evaluator: val ? new CocoEvaluator(val, decoder, cfg, cfg.batch_size) : undefined,
-            writers: [new JSONWriter((line) => appendFileSync(metrics, line + '\n')), new CommonMetricPrinter((line) => console.log(line))],
+            writers: [
+              new JSONWriter((line) => appendFileSync(metrics, line + '\n')),
+              new TensorBoardWriter((bytes) => appendFileSync(events, bytes), wallTime),
+              new CommonMetricPrinter((line) => console.log(line)),
+            ],
             writePeriod: 20,
             log: (line) => console.log(line),
             onCheckpoint: (s) => console.log(`saved ${join(out, s.name)} (iteration ${s.iteration})`),

@@ -16,7 +16,7 @@ import { Checkpointer, type SavedCheckpoint } from './checkpointer';
 import { encodeCheckpoint, type CheckpointContents } from './checkpoint_format';
 import type { BatchLoader, CheckpointStore, Clock, Evaluator, LineSink } from './ports';
 import { SimpleTrainer, type StepProfiler } from './simple_trainer';
-import { TrainControl, type HookBase, type RunStatus } from './trainer';
+import { TrainControl, type HookBase, type RunStatus, type TrainerState } from './trainer';
 import { buildHooks } from './build_hooks';
 import type { EventWriter } from './writers';
 
@@ -31,8 +31,12 @@ export interface TrainOptions {
   maxToKeep?: number;
   /** Initial weights (official names) and the file they came from (--weights); ignored when resuming. */
   weights?: { tensors: Map<string, TorchArray>; name: string };
-  /** Checkpoint bytes to resume from (--resume), with its name for messages. */
-  resume?: { bytes: Uint8Array; name: string };
+  /**
+   * Checkpoint bytes to resume from (--resume), with its name for messages; or a converter that
+   * makes them from a foreign checkpoint (the official main.py's, src/export/official_import.ts)
+   * given the freshly built session's structure.
+   */
+  resume?: { bytes: Uint8Array; name: string } | { name: string; convert: (t: ResumeTemplate) => Uint8Array };
   /** Stop after this many iterations in all (default: epochs x iterations per epoch). */
   maxIter?: number;
   evaluator?: Evaluator;
@@ -42,6 +46,16 @@ export interface TrainOptions {
   writePeriod?: number;
   log?: LineSink;
   profiler?: StepProfiler;
+}
+
+/** What a foreign checkpoint needs from a freshly built session to become one of ours. */
+export interface ResumeTemplate {
+  config: DetrConfig;
+  /** Optimised parameter names per AdamW param group, in order (main.py's order). */
+  paramGroups: string[][];
+  /** The fresh trainer's state (iteration 0): hooks, dropout seeds, data sampler. */
+  trainer: TrainerState;
+  itersPerEpoch: number;
 }
 
 export interface TrainingSession {
@@ -89,7 +103,11 @@ export function createTrainingSession(o: TrainOptions): TrainingSession {
     let resumed: CheckpointContents | undefined;
     const snapshotter = checkpointer ?? new Checkpointer(model, optimizer, trainer, cfg, nullStore(), 1);
     if (o.resume) {
-      resumed = snapshotter.restore(o.resume.bytes, o.resume.name);
+      const bytes =
+        'bytes' in o.resume
+          ? o.resume.bytes
+          : o.resume.convert({ config: cfg, paramGroups: optimizer.groups.map((g) => g.params.map((p) => p.name)), trainer: trainer.stateDict(), itersPerEpoch: o.loader.batchesPerEpoch });
+      resumed = snapshotter.restore(bytes, o.resume.name);
       const changed = RESUME_SENSITIVE.filter((k) => resumed!.config[k] !== cfg[k]);
       if (changed.length) o.log?.(`note: resuming ${o.resume.name} with a config that differs in ${changed.map((k) => `${k} (${resumed!.config[k]} -> ${cfg[k]})`).join(', ')}`);
       o.log?.(`resumed ${o.resume.name} at iteration ${resumed.iteration} (epoch ${resumed.epoch})`);
