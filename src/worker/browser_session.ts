@@ -16,7 +16,7 @@ import type { TrainingSession } from '../engine/commands';
 import { COCO_STAT_NAMES } from '../eval/coco_types';
 import type { RunStore } from '../platform/browser/run_store';
 import type { RunHistory, SessionOptions, TrainerSession } from './engine_port';
-import { predictDatasetImages, predictImages } from './predict_images';
+import { categoryNames, predictDatasetImages, predictImages } from './predict_images';
 import type { CheckpointInfo, EvalStats, MetricsRecord, PredictionResult, RunInfo } from './protocol';
 
 export interface SessionParts {
@@ -154,7 +154,7 @@ export class BrowserTrainerSession implements TrainerSession {
 
   async predict(images: readonly File[], threshold: number): Promise<PredictionResult[]> {
     const named = await Promise.all(images.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    return predictImages(this.p.session.model, this.config, this.p.decoder, named, threshold);
+    return predictImages(this.p.session.model, this.config, this.p.decoder, named, threshold, categoryNames(this.p.train));
   }
 
   async predictValidation(count: number, threshold: number): Promise<PredictionResult[]> {

@@ -123,6 +123,8 @@ export interface Detection {
   /** [x, y, w, h] in pixels of the original image. */
   bbox: [number, number, number, number];
   score: number;
+  /** The category's name in the dataset the run trains on, when it has one. */
+  name?: string;
 }
 
 export interface PredictionResult {
@@ -133,7 +135,7 @@ export interface PredictionResult {
   /** The image's bytes, for images the page does not hold (validation images read from storage). */
   image?: Blob;
   /** The image's annotations (validation images), boxes in pixels as in the annotations file. */
-  groundTruth?: readonly { category_id: number; bbox: [number, number, number, number] }[];
+  groundTruth?: readonly { category_id: number; bbox: [number, number, number, number]; name?: string }[];
 }
 
 /** Per-category AP (pycocotools' precision averaged for one category), with the category's name. */

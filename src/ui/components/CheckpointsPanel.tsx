@@ -18,7 +18,8 @@ const STATUS: Record<RunInfo['status'], { text: string; kind: string }> = {
 
 function savedAt(ms: number): string {
   const d = new Date(ms);
-  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
 }
 
 /** One stored run: its checkpoints, each downloadable and resumable. */
@@ -46,7 +47,6 @@ function RunCard({ run, current, active, onExport, onResume, onDelete }: { run: 
           <thead>
             <tr>
               <th>Iteration</th>
-              <th>Epoch</th>
               <th>Saved</th>
               <th className="num">Size</th>
               <th />
@@ -55,8 +55,10 @@ function RunCard({ run, current, active, onExport, onResume, onDelete }: { run: 
           <tbody>
             {[...run.checkpoints].reverse().map((c) => (
               <tr key={c.id} data-testid="checkpoint-row">
-                <td className="mono">{c.iteration}</td>
-                <td className="mono">{c.epoch}</td>
+                <td>
+                  <span className="mono">{c.iteration}</span>
+                  <small className="muted"> · epoch {c.epoch}</small>
+                </td>
                 <td>{savedAt(c.savedAt)}</td>
                 <td className="num">{formatBytes(c.sizeBytes)}</td>
                 <td className="num row-actions">
@@ -111,21 +113,21 @@ export function CheckpointsPanel() {
           <Icon name="download" size={16} />
           <span>
             {busy('weights') ? 'Preparing…' : 'Weights'}
-            <small>.safetensors · loads in PyTorch DETR</small>
+            <small>.safetensors for PyTorch</small>
           </span>
         </button>
         <button type="button" className="btn" data-testid="export-checkpoint" disabled={!hasModel || busy('checkpoint')} onClick={() => exportNow('checkpoint')}>
           <Icon name="save" size={16} />
           <span>
             {busy('checkpoint') ? 'Preparing…' : 'Checkpoint'}
-            <small>weights + optimiser · resumable</small>
+            <small>resumable</small>
           </span>
         </button>
         <button type="button" className="btn" data-testid="export-metrics" disabled={!hasModel || busy('metrics')} onClick={() => exportNow('metrics')}>
           <Icon name="chart" size={16} />
           <span>
             {busy('metrics') ? 'Preparing…' : 'Metrics'}
-            <small>.jsonl · one line per iteration</small>
+            <small>.jsonl</small>
           </span>
         </button>
       </div>

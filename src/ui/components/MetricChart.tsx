@@ -136,7 +136,9 @@ export const MetricChart = memo(function MetricChart(props: Props) {
       drawn.push({ id: s.key, series: i, kind: 'smooth', className: s.main ? 'smooth-path' : 'dense-path aux-path', color: lines[i].color, width: s.main ? 1.8 : 1, opacity: s.main ? 1 : 0.8 });
     });
     const rows = chartRows(x, series, frame, drawn, logScale);
-    return { empty: false, sx, sy, xDomain, yDomain: sy.domain as [number, number], xTicks: [...sx.ticks], yTicks: [...sy.ticks], drawn, rows };
+    // Iterations are whole: no tick at 0.5.
+    const xTicks = sx.ticks.filter((t) => Number.isInteger(t));
+    return { empty: false, sx, sy, xDomain, yDomain: sy.domain as [number, number], xTicks, yTicks: [...sy.ticks], drawn, rows };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- plot is derived from width and height
   }, [series, x, lines, logScale, smoothing, width, height, props.dots]);
 

@@ -13,12 +13,12 @@ const BOX_COLORS = ['#e15759', '#4e79a7', '#59a14f', '#f28e2b', '#b07aa1', '#76b
 /** Validation images shown (the first ones, ascending image id). */
 const VALIDATION_COUNT = 6;
 
-type Box = Pick<Detection, 'category_id' | 'bbox'> & { score?: number };
+type Box = Pick<Detection, 'category_id' | 'bbox' | 'name'> & { score?: number };
 
 /** An image with boxes drawn over it in its own pixel coordinates. */
 function BoxedImage({ url, result, boxes, names, label }: { url: string | undefined; result: PredictionResult; boxes: readonly Box[]; names: ReadonlyMap<number, string>; label: string }) {
   const { width: w, height: h } = result;
-  const font = Math.max(9, Math.round(Math.min(w, h) / 9));
+  const font = Math.max(8, Math.round(Math.min(w, h) / 12));
   return (
     <figure>
       {url && <img src={url} alt={`${result.fileName}: ${label}`} />}
@@ -26,7 +26,7 @@ function BoxedImage({ url, result, boxes, names, label }: { url: string | undefi
         {boxes.map((d, i) => {
           const color = BOX_COLORS[d.category_id % BOX_COLORS.length];
           const [x, y, bw, bh] = d.bbox;
-          const text = `${names.get(d.category_id) ?? d.category_id}${d.score !== undefined ? ` ${(d.score * 100).toFixed(0)}%` : ''}`;
+          const text = `${d.name ?? names.get(d.category_id) ?? d.category_id}${d.score !== undefined ? ` ${(d.score * 100).toFixed(0)}%` : ''}`;
           return (
             <g key={i}>
               <rect x={x} y={y} width={bw} height={bh} fill="none" stroke={color} strokeWidth={2} vectorEffect="non-scaling-stroke" />
