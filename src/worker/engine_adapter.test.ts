@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../testing/paths';
 import { tinyTrainConfig, WALL_CLOCK } from '../testing/engine_setup';
 import type { TrainerSession } from './engine_port';
 import { createBrowserEngine } from './engine_adapter';
+import { encodeWeights } from '../engine/commands';
 import type { CheckpointInfo, EvalStats, MetricsRecord } from './protocol';
 
 const SAMPLE = resolve(REPO_ROOT, 'public/sample');
@@ -165,5 +166,23 @@ describe('createBrowserEngine', () => {
       s.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('createBrowserEngine refusals', () => {
+  it('names what is missing, and a run that cannot start leaves no stored run', async () => {
+    const { engine: noData } = makeEngine();
+    const none = createBrowserEngine({ loadDataset: async () => null, decoder: new NodeImageDecoder(), runs: new RunStore(new MemoryKeyValueStore(), new MemoryKeyValueStore(), new MemoryKeyValueStore()), clock: WALL_CLOCK });
+    await expect(none.createSession(options().o)).rejects.toThrow('there is no training set: import a COCO dataset in the Datasets panel first');
+    await expect(noData.createSession({ ...options().o, config: { ...cfg, num_classes: 3 } })).rejects.toThrow(/has category id 3, which does not fit num_classes 3 .*"num_classes": 4/);
+    // Weights for another backbone: refused when the model is built, naming the file; no run is kept.
+    const { engine } = makeEngine();
+    const model = buildModel(tinyTrainConfig({ backbone: 'resnet34' }));
+    const parts = await encodeWeights(model);
+    model.dispose();
+    await engine.importWeights(new File(parts as Uint8Array<ArrayBuffer>[], 'r34.safetensors'));
+    await expect(engine.createSession(options().o)).rejects.toThrow(/^r34\.safetensors: weights have keys this model does not/);
+    expect(await engine.listRuns()).toEqual([]);
+    await expect(engine.createSession({ ...options().o, resumeFrom: 'run-nope' })).rejects.toThrow("run run-nope is not in this browser's storage (it may have been deleted)");
   });
 });

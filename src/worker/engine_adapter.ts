@@ -113,28 +113,36 @@ export function createBrowserEngine(ports: EnginePorts): WorkerEngine {
       } else {
         const name = `${train.dataset.name} · ${cfg.backbone}, hidden ${cfg.hidden_dim}`;
         record = await runs.create({ name, config: cfg, itersPerEpoch: loader.batchesPerEpoch, maxIter, data: { train: train.choice, val: val?.choice } });
-        await runs.prune(RUNS_KEPT, record.id);
       }
 
       o.onProgress('Building the model');
       let target: BrowserTrainerSession | undefined;
       const notes: string[] = [];
-      const session = createTrainingSession({
-        config: cfg,
-        loader,
-        clock: ports.clock,
-        store: runs.checkpoints(record.id),
-        maxToKeep: CHECKPOINTS_KEPT,
-        weights: !resume && weights ? { tensors: weights.tensors, name: weights.name } : undefined,
-        resume: resume ? { bytes: resume.bytes, name: resume.file } : undefined,
-        maxIter,
-        evaluator: val ? new CocoEvaluator(val.dataset, ports.decoder, cfg, cfg.batch_size) : undefined,
-        writers: [new CallbackWriter((rs: MetricRecord[]) => target?.sinks.records(rs as unknown as MetricsRecord[]), ports.clock, 0)],
-        writePeriod: 1,
-        onCheckpoint: (s) => target?.sinks.checkpoint(s),
-        onEvaluated: (it, stats) => target?.sinks.evaluated(it, stats),
-        log: (line) => notes.push(line),
-      });
+      let session: ReturnType<typeof createTrainingSession>;
+      try {
+        session = createTrainingSession({
+          config: cfg,
+          loader,
+          clock: ports.clock,
+          store: runs.checkpoints(record.id),
+          maxToKeep: CHECKPOINTS_KEPT,
+          weights: !resume && weights ? { tensors: weights.tensors, name: weights.name } : undefined,
+          resume: resume ? { bytes: resume.bytes, name: resume.file } : undefined,
+          maxIter,
+          evaluator: val ? new CocoEvaluator(val.dataset, ports.decoder, cfg, cfg.batch_size) : undefined,
+          writers: [new CallbackWriter((rs: MetricRecord[]) => target?.sinks.records(rs as unknown as MetricsRecord[]), ports.clock, 0)],
+          writePeriod: 1,
+          onCheckpoint: (s) => target?.sinks.checkpoint(s),
+          onEvaluated: (it, stats) => target?.sinks.evaluated(it, stats),
+          log: (line) => notes.push(line),
+        });
+      } catch (e) {
+        // A new run that could not start (weights that do not fit...) leaves nothing behind.
+        if (!resume) await runs.delete(record.id);
+        throw e;
+      }
+      // Started: the oldest runs beyond RUNS_KEPT go, with their checkpoints.
+      if (!resume) await runs.prune(RUNS_KEPT, record.id);
       if (session.weightsReport && weights) {
         const fit = fitOf(session.weightsReport, cfg);
         notes.unshift(
