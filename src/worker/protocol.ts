@@ -72,12 +72,60 @@ export interface DatasetCategory {
 export interface DatasetSummary {
   /** The annotations file (or zip) name. */
   source: string;
+  /** Usable images (as `detr-studio inspect` counts them). */
   images: number;
+  /** Boxes DETR trains on (crowd, empty and outside boxes excluded), as `inspect` counts them. */
   annotations: number;
   categories: readonly DatasetCategory[];
   warnings: readonly string[];
   /** DETR's num_classes for this dataset: max category id + 1. */
   numClasses: number;
+  /** The stored dataset and split this summary describes (absent before it is stored). */
+  stored?: DatasetChoice;
+  /** Training boxes per category id, ascending id (ids missing from `categories` included). */
+  categoryCounts?: readonly { id: number; boxes: number }[];
+  /** Training boxes by size, sqrt(w*h) in stored pixels: counts[i] lie in [edges[i], edges[i+1]). */
+  boxSizes?: { edges: readonly number[]; counts: readonly number[] };
+}
+
+/** The splits a stored dataset can hold: Roboflow's train/valid/test, or 'all' for one annotations file. */
+export type StoredSplitName = 'train' | 'val' | 'test' | 'all';
+
+/** One stored split of one stored dataset: what the trainer loads (`loadStoredDataset(id, split)`). */
+export interface DatasetChoice {
+  id: string;
+  split: StoredSplitName;
+}
+
+/** Which stored split trains and which validates (kept in IndexedDB, so it survives a reload). */
+export type DatasetSelection = Partial<Record<DatasetSplit, DatasetChoice>>;
+
+/** A dataset kept in IndexedDB (images as Blobs), as the stored-datasets list shows it. */
+export interface StoredDatasetInfo {
+  id: string;
+  name: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Bytes stored: image files plus the annotations files. */
+  bytes: number;
+  /** Of the main split (train, else the only one). */
+  images: number;
+  boxes: number;
+  categories: number;
+  /** Every stored split with its summary (warnings included). */
+  splits: Partial<Record<StoredSplitName, DatasetSummary>>;
+}
+
+/** An import under way: files read and stored, of all to read. */
+export interface ImportProgress {
+  split: DatasetSplit;
+  phase: 'reading' | 'storing' | 'done';
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+  /** Bytes per second over the import so far, in MB (10^6 bytes). */
+  mbPerSec: number;
 }
 
 export interface WeightsSummary {
