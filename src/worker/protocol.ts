@@ -116,6 +116,17 @@ export interface StoredDatasetInfo {
   splits: Partial<Record<StoredSplitName, DatasetSummary>>;
 }
 
+/** One stored image for the gallery: its file as stored, and its annotations (pixels of the stored image). */
+export interface GalleryImage {
+  imageId: number;
+  fileName: string;
+  /** Stored pixel size (boxes refer to it; EXIF orientation is not applied, as in DETR). */
+  width: number;
+  height: number;
+  blob: Blob;
+  boxes: readonly { category_id: number; bbox: [number, number, number, number]; iscrowd: 0 | 1 }[];
+}
+
 /** An import under way: files read and stored, of all to read. */
 export interface ImportProgress {
   split: DatasetSplit;
@@ -166,8 +177,25 @@ export interface PredictionResult {
 export type WorkerCommand =
   /** Pick and start a tfjs backend (default: the preference list from webgpu). Answered by `ready`. */
   | { type: 'init'; backend?: BackendName }
-  /** COCO annotations JSON with its images, or one .zip. Answered by `datasetImported` or `datasetRefused`. */
-  | { type: 'importDataset'; split: DatasetSplit; files: readonly File[] }
+  /**
+   * COCO annotations JSON with its images, a folder's files, or one .zip; stored in IndexedDB and chosen
+   * for `split`. `paths[i]` is files[i]'s path inside what was dropped (default: its webkitRelativePath,
+   * else its name). Progress comes as `importProgressed`; answered by `datasetImported` (then
+   * `datasetsListed`) or `datasetRefused`. One import runs at a time.
+   */
+  | { type: 'importDataset'; split: DatasetSplit; files: readonly File[]; paths?: readonly string[] }
+  /** A dataset this origin serves (the sample data): `base` URL + its annotations path. Answered as importDataset. */
+  | { type: 'importServedDataset'; split: DatasetSplit; base: string; annotations: string; name: string }
+  /** Stops the running import; it ends in `datasetRefused` and leaves nothing stored. */
+  | { type: 'cancelImport' }
+  /** Answered by `datasetsListed`. */
+  | { type: 'listDatasets' }
+  | { type: 'renameDataset'; id: string; name: string }
+  | { type: 'deleteDataset'; id: string }
+  /** Chooses the stored split that trains (`role` 'train') or validates ('val'); null clears it. */
+  | { type: 'selectDataset'; role: DatasetSplit; choice: DatasetChoice | null }
+  /** Images of a stored split for the gallery, by position in ascending image id. Answered by `datasetImagesRead`. */
+  | { type: 'readDatasetImages'; requestId: number; choice: DatasetChoice; offset: number; count: number }
   /** .safetensors or .pth. Answered by `weightsImported` or `failed`. */
   | { type: 'importWeights'; file: File }
   /** Build the model and train; `maxIter` caps the run (default: epochs x iterations per epoch). */
@@ -191,6 +219,10 @@ export type WorkerEvent =
   | { type: 'ready'; backend: BackendReport }
   | { type: 'datasetImported'; split: DatasetSplit; summary: DatasetSummary }
   | { type: 'datasetRefused'; split: DatasetSplit; message: string }
+  | { type: 'importProgressed'; progress: ImportProgress }
+  /** The stored datasets and the current choice (after startup, an import, a rename, a delete, a choice). */
+  | { type: 'datasetsListed'; datasets: readonly StoredDatasetInfo[]; selection: DatasetSelection }
+  | { type: 'datasetImagesRead'; requestId: number; choice: DatasetChoice; offset: number; total: number; items: readonly GalleryImage[] }
   | { type: 'weightsImported'; summary: WeightsSummary }
   | { type: 'started'; iteration: number; maxIter: number; itersPerEpoch: number }
   /** A long phase outside the step loop moved on (building the model, decoding images...). */

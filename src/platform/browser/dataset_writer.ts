@@ -8,7 +8,7 @@
  * A tab closed mid-import leaves files without an info record: `cleanOrphans` (run when the worker
  * starts) deletes them, skipping ids whose lock is still held (an import running in another tab).
  */
-import { get, keys, set, setMany } from 'idb-keyval';
+import { delMany, get, keys, set, setMany } from 'idb-keyval';
 import { DatasetError } from '../../data/errors';
 import type { StoredDatasetInfo } from '../../worker/protocol';
 import { deleteFiles, fileIds, fileKey, idb, MANIFEST_PATH, type DatasetManifest } from './dataset_idb';
@@ -65,6 +65,7 @@ export class DatasetWriter {
   private pendingBytes = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly paths = new Set<string>();
+  private readonly sizes = new Map<string, number>();
   private done = false;
 
   private constructor(
@@ -89,6 +90,7 @@ export class DatasetWriter {
     this.pending.push([fileKey(this.id, path), blob]);
     this.pendingBytes += blob.size;
     this.bytes += blob.size;
+    this.sizes.set(path, blob.size);
     if (this.pendingBytes >= BATCH_BYTES || this.pending.length >= BATCH_FILES) await this.flush();
   }
 
@@ -99,6 +101,21 @@ export class DatasetWriter {
     this.pendingBytes = 0;
     this.chain = this.chain.then(() => (batch.length ? setMany(batch, idb().files) : undefined));
     return this.chain;
+  }
+
+  /** Removes every file put whose path is not in `keep` (queued or already written). */
+  async discardExcept(keep: ReadonlySet<string>): Promise<void> {
+    const drop = [...this.paths].filter((p) => !keep.has(p));
+    if (drop.length === 0) return;
+    const dropped = new Set(drop);
+    this.pending = this.pending.filter(([key]) => !dropped.has((key as [string, string])[1]));
+    this.pendingBytes = this.pending.reduce((n, [, b]) => n + b.size, 0);
+    await this.chain;
+    await delMany(drop.map((p) => fileKey(this.id, p)), idb().files);
+    for (const p of drop) {
+      this.paths.delete(p);
+      this.bytes -= this.sizes.get(p) ?? 0;
+    }
   }
 
   /** Every path put (in order of first put). */
