@@ -58,6 +58,9 @@ export async function importDataset(split: DatasetSplit, source: DatasetSource, 
 async function run(slot: DatasetSplit, source: DatasetSource, writer: DatasetWriter, onProgress: ImportProgressFn, signal?: AbortSignal): Promise<ImportResult> {
   const progress = new ProgressCounter(slot, onProgress);
   const tee = teeSource(source, writer, progress, signal);
+  // Whether WebP can be decoded here decides if WebP images are usable (as in `inspect`): the codecs
+  // load (fetch + compile, first import only) while the annotations are read.
+  const backends = new BrowserImageDecoder().backends();
   const files = await source.list();
   const found = findAnnotations(files, source.name);
   const wanted = (['train', 'val'] as const).filter((s) => found.splits[s]);
@@ -77,7 +80,7 @@ async function run(slot: DatasetSplit, source: DatasetSource, writer: DatasetWri
   progress.expect(imagePaths.length, imageBytes);
   await checkQuota(imageBytes + writer.bytes);
 
-  const { webp } = await new BrowserImageDecoder().backends();
+  const { webp } = await backends;
   const validated: { plan: (typeof plan)[number]; ds: ValidatedDataset }[] = [];
   for (const b of bound) {
     const ds = await validateDataset(b.ds, { concurrency: CONCURRENCY, supports: (format) => format !== 'webp' || webp !== null });
