@@ -2,7 +2,10 @@
  * `npm run bench -- dataset_import`: imports a generated COCO dataset of JPEGs (~150 KB each) into the
  * page in headless Chromium through `dataset-input`, as a user would, and prints the import speed (MB/s,
  * wall clock from choosing the files to the dataset being listed) and the peak JS heap of the page and of
- * the worker (CDP Runtime.getHeapUsage sampled every 50 ms; ArrayBuffer backing stores shown apart).
+ * the worker (CDP Runtime.getHeapUsage sampled every 50 ms; ArrayBuffer backing stores shown apart,
+ * and what stays retained after a forced GC). MB/s is given from the input's change event (what a user
+ * waits for once the file dialog closes) and from the setInputFiles call (which adds Playwright's own
+ * cost of handing ~1,000 paths to the browser: 0.3-1 s here).
  * Run at 250 and 1,000 images: the heap must not grow with the dataset.
  * Targets here: >= 30 MB/s, peak heap < 300 MB.
  *
@@ -135,17 +138,24 @@ async function importOnce(browser: Browser, files: string[], bytes: number, n: n
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
+  // Page clock: from the input's change event (the file dialog closing) to the dataset being listed.
+  await page.evaluate(() => {
+    const w = window as unknown as { benchChange?: number };
+    document.querySelector('[data-testid="dataset-input"]')!.addEventListener('change', () => (w.benchChange = performance.now()), { capture: true, once: true });
+  });
   const t0 = performance.now();
   await page.getByTestId('dataset-input').setInputFiles(files);
-  await page.getByTestId('stored-dataset').first().waitFor({ timeout: 600_000 });
+  const listed = await page.waitForFunction(() => document.querySelector('[data-testid="stored-dataset"]') && performance.now(), undefined, { timeout: 600_000, polling: 'raf' });
   const seconds = (performance.now() - t0) / 1000;
+  const fromChange = ((await listed.jsonValue()) as number) - (await page.evaluate(() => (window as unknown as { benchChange: number }).benchChange));
+  const pageSeconds = fromChange / 1000;
   sampling = false;
   await sampler;
   const after = await heap.retained();
   const summary = await page.getByTestId('dataset-summary').textContent();
   if (!summary?.replace(/\s+/g, ' ').includes(`${n} images`)) throw new Error(`unexpected summary "${summary}"`);
   await context.close();
-  return { seconds, mbPerSec: bytes / 1e6 / seconds, peak, after };
+  return { seconds, mbPerSec: bytes / 1e6 / seconds, pageSeconds, pageMbPerSec: bytes / 1e6 / pageSeconds, peak, after };
 }
 
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
@@ -163,7 +173,8 @@ export async function benchDatasetImport(): Promise<void> {
       const { files, bytes } = writeBenchDataset(join(root, String(n)), n, bases);
       const r = await importOnce(browser, files, bytes, n);
       console.log(
-        `   ${String(n).padStart(5)} images, ${(bytes / 1e6).toFixed(1)} MB: ${r.seconds.toFixed(2)} s, ${r.mbPerSec.toFixed(1)} MB/s (target >= 30); ` +
+        `   ${String(n).padStart(5)} images, ${(bytes / 1e6).toFixed(1)} MB: ${r.pageSeconds.toFixed(2)} s = ${r.pageMbPerSec.toFixed(1)} MB/s from the input's change event (target >= 30); ` +
+          `${r.seconds.toFixed(2)} s = ${r.mbPerSec.toFixed(1)} MB/s counting Playwright's setInputFiles; ` +
           `peak JS heap: page ${mb(r.peak.page)} MiB, worker ${mb(r.peak.worker)} MiB; ArrayBuffers: page ${mb(r.peak.pageBacking)}, worker ${mb(r.peak.workerBacking)} MiB; ` +
           `all together ${mb(r.peak.sum)} MiB (target < 300); retained after GC: page ${mb(r.after.page.used + r.after.page.backing)}, worker ${mb(r.after.worker.used + r.after.worker.backing)} MiB`,
       );
