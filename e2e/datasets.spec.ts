@@ -24,7 +24,8 @@ import {
   zipFolder,
   type InspectReport,
 } from './helpers/dataset_cases';
-import { idbState, storedFileHashes } from './helpers/dataset_page';
+import { canvasRgbHashes, idbState, storedFileHashes } from './helpers/dataset_page';
+import { NodeImageDecoder } from '../src/platform/node/image_decoder';
 
 const ROOT = tempDir('detr-e2e-datasets-');
 const PIL = pilImages();
@@ -192,6 +193,20 @@ test('stored datasets survive a reload byte for byte; rename, choose and delete'
   // The gallery shows the stored images with their boxes.
   await expect(page.getByTestId('gallery-image')).toHaveCount(Math.min(12, before.images));
   await expect(page.getByTestId('gallery-image').first().locator('rect')).toHaveCount(1);
+
+  // "As the model sees it": the worker decodes each stored image as training does; the canvas pixels
+  // equal the CLI's decoder's (NodeImageDecoder) for every format here (CMYK, WebP, 16-bit grey, EXIF...).
+  await page.getByTestId('gallery-model-view').check();
+  await expect(page.getByTestId('gallery-canvas')).toHaveCount(before.images);
+  const pagePixels = await canvasRgbHashes(page);
+  const decoder = new NodeImageDecoder();
+  const images = (JSON.parse(readFileSync(join(quirky, 'données/annotations ü.json'), 'utf8')) as { images: { file_name: string }[] }).images;
+  const nodePixels: Record<string, string> = {};
+  for (const im of images) {
+    const rgb = await decoder.decode(new Uint8Array(readFileSync(join(quirky, 'données', im.file_name))), im.file_name);
+    nodePixels[im.file_name] = `${rgb.width}x${rgb.height}:${sha256(rgb.data)}`;
+  }
+  expect(pagePixels).toEqual(nodePixels);
 
   // Rename, and the name survives a reload.
   const row = page.getByTestId('stored-dataset').first();

@@ -55,3 +55,18 @@ export function storedFileHashes(page: Page, id: string): Promise<Record<string,
     return out;
   }, id);
 }
+
+/** "WxH:sha-256 of the RGB bytes" of every gallery canvas (the model view), by file name. */
+export function canvasRgbHashes(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(async () => {
+    const out: Record<string, string> = {};
+    for (const c of document.querySelectorAll<HTMLCanvasElement>('[data-testid="gallery-canvas"]')) {
+      const { data, width, height } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      const rgb = new Uint8Array(width * height * 3);
+      for (let i = 0, j = 0; j < data.length; i += 3, j += 4) (rgb[i] = data[j]), (rgb[i + 1] = data[j + 1]), (rgb[i + 2] = data[j + 2]);
+      const digest = await crypto.subtle.digest('SHA-256', rgb);
+      out[c.dataset.fileName!] = `${width}x${height}:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    }
+    return out;
+  });
+}

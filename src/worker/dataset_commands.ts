@@ -12,9 +12,10 @@ import { cleanOrphans } from '../platform/browser/dataset_writer';
 import type { DatasetSource } from '../data/ports';
 import { HttpSource, openPickedFiles } from '../platform/browser/file_sources';
 import { importDataset } from './dataset_import';
-import type { DatasetSplit, GalleryImage, WorkerCommand, WorkerEvent } from './protocol';
+import { BrowserImageDecoder } from '../platform/browser/image_decoder';
+import type { DatasetChoice, DatasetSplit, GalleryImage, WorkerCommand, WorkerEvent } from './protocol';
 
-const DATASET_COMMANDS = ['importDataset', 'importServedDataset', 'cancelImport', 'listDatasets', 'renameDataset', 'deleteDataset', 'selectDataset', 'readDatasetImages'] as const;
+const DATASET_COMMANDS = ['importDataset', 'importServedDataset', 'cancelImport', 'listDatasets', 'renameDataset', 'deleteDataset', 'selectDataset', 'readDatasetImages', 'decodeDatasetImage'] as const;
 
 export type DatasetCommand = Extract<WorkerCommand, { type: (typeof DATASET_COMMANDS)[number] }>;
 
@@ -70,10 +71,35 @@ export async function handleDatasetCommand(cmd: DatasetCommand, post: Post): Pro
       post({ type: 'datasetImagesRead', requestId: cmd.requestId, choice: cmd.choice, offset: cmd.offset, total: ds.images.length, items });
       return;
     }
+    case 'decodeDatasetImage':
+      return decodeForView(cmd.choice, cmd.imageId, post);
     default: {
       const unknown: never = cmd;
       throw new Error(`unknown dataset command ${JSON.stringify(unknown)}`);
     }
+  }
+}
+
+let viewDecoder: BrowserImageDecoder | null = null;
+
+/** Decodes a stored image with the training decoder, as RGBA (alpha 255) for an ImageData. */
+async function decodeForView(choice: DatasetChoice, imageId: number, post: Post): Promise<void> {
+  const ds = await loadStoredDataset(choice.id, choice.split);
+  const im = ds.images.find((i) => i.id === imageId);
+  if (!im) throw new DatasetError(`image id ${imageId} is not in the stored dataset`);
+  viewDecoder ??= new BrowserImageDecoder();
+  try {
+    const rgb = await viewDecoder.decode(await ds.source.read(im.path), im.file_name);
+    const rgba = new Uint8ClampedArray(rgb.width * rgb.height * 4);
+    for (let i = 0, j = 0; i < rgb.data.length; i += 3, j += 4) {
+      rgba[j] = rgb.data[i];
+      rgba[j + 1] = rgb.data[i + 1];
+      rgba[j + 2] = rgb.data[i + 2];
+      rgba[j + 3] = 255;
+    }
+    post({ type: 'datasetImageDecoded', choice, imageId, width: rgb.width, height: rgb.height, rgba: rgba.buffer }, [rgba.buffer]);
+  } catch (e) {
+    post({ type: 'datasetImageDecoded', choice, imageId, width: 0, height: 0, rgba: null, error: (e as Error).message });
   }
 }
 

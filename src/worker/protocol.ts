@@ -196,6 +196,8 @@ export type WorkerCommand =
   | { type: 'selectDataset'; role: DatasetSplit; choice: DatasetChoice | null }
   /** Images of a stored split for the gallery, by position in ascending image id. Answered by `datasetImagesRead`. */
   | { type: 'readDatasetImages'; requestId: number; choice: DatasetChoice; offset: number; count: number }
+  /** One stored image decoded exactly as training decodes it (RGB, stored orientation, alpha dropped). Answered by `datasetImageDecoded`. */
+  | { type: 'decodeDatasetImage'; choice: DatasetChoice; imageId: number }
   /** .safetensors or .pth. Answered by `weightsImported` or `failed`. */
   | { type: 'importWeights'; file: File }
   /** Build the model and train; `maxIter` caps the run (default: epochs x iterations per epoch). */
@@ -223,6 +225,8 @@ export type WorkerEvent =
   /** The stored datasets and the current choice (after startup, an import, a rename, a delete, a choice). */
   | { type: 'datasetsListed'; datasets: readonly StoredDatasetInfo[]; selection: DatasetSelection }
   | { type: 'datasetImagesRead'; requestId: number; choice: DatasetChoice; offset: number; total: number; items: readonly GalleryImage[] }
+  /** `rgba`: width x height pixels, alpha 255 (transferred); `error` instead when the image cannot be decoded. */
+  | { type: 'datasetImageDecoded'; choice: DatasetChoice; imageId: number; width: number; height: number; rgba: ArrayBuffer | null; error?: string }
   | { type: 'weightsImported'; summary: WeightsSummary }
   | { type: 'started'; iteration: number; maxIter: number; itersPerEpoch: number }
   /** A long phase outside the step loop moved on (building the model, decoding images...). */

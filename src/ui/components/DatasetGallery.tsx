@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DatasetChoice, GalleryImage } from '../../worker/protocol';
 import { categoryColor } from '../category_color';
 import { useDatasets } from '../hooks/useDatasets';
 import { useStudio } from '../store';
 import { selectGallery } from '../store/data_selectors';
+import type { DecodedImage } from '../store/data_slice';
 
 /** An object URL for a Blob, revoked when the component lets go of it. */
 function useObjectUrl(blob: Blob): string | null {
@@ -16,16 +17,28 @@ function useObjectUrl(blob: Blob): string | null {
   return url;
 }
 
+/** Pixels exactly as training decodes them, painted 1:1 into a canvas (scaled by CSS only). */
+function DecodedCanvas({ image, fileName }: { image: DecodedImage; fileName: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas || !image.rgba) return;
+    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.rgba), image.width, image.height), 0, 0);
+  }, [image]);
+  if (!image.rgba) return <div className="gallery-decode-error">{image.error ?? 'cannot be decoded'}</div>;
+  return <canvas ref={ref} data-testid="gallery-canvas" data-file-name={fileName} width={image.width} height={image.height} aria-label={`${fileName} as the model sees it`} />;
+}
+
 /**
  * One stored image with its boxes. The browser decodes it for display only; `image-orientation: none`
  * shows the stored pixels, which the boxes (and DETR) refer to, whatever the EXIF orientation says.
  */
-function Thumb({ item, names }: { item: GalleryImage; names: Map<number, string> }) {
+function Thumb({ item, names, decoded }: { item: GalleryImage; names: Map<number, string>; decoded?: DecodedImage | null }) {
   const url = useObjectUrl(item.blob);
   return (
     <figure className="gallery-item" data-testid="gallery-image" data-file-name={item.fileName}>
       <div className="gallery-frame" style={{ aspectRatio: `${item.width} / ${item.height}` }}>
-        {url && <img src={url} alt={item.fileName} decoding="async" />}
+        {decoded ? <DecodedCanvas image={decoded} fileName={item.fileName} /> : url && <img src={url} alt={item.fileName} decoding="async" />}
         <svg viewBox={`0 0 ${item.width} ${item.height}`} preserveAspectRatio="none" aria-hidden="true">
           {item.boxes.map((b, i) => (
             <rect
@@ -53,19 +66,33 @@ function Thumb({ item, names }: { item: GalleryImage; names: Map<number, string>
   );
 }
 
-/** The images of a stored split with their boxes in category colours, a page at a time. */
+/**
+ * The images of a stored split with their boxes in category colours, a page at a time. "As the model
+ * sees it" swaps the browser's rendering for the worker's training decode (stored orientation, alpha
+ * dropped, 16-bit grey clipped, CMYK converted: the pixels DETR trains on).
+ */
 export function DatasetGallery({ choice, categories }: { choice: DatasetChoice; categories: readonly { id: number; name: string }[] }) {
   const gallery = useStudio(selectGallery);
-  const { loadGallery } = useDatasets();
+  const { loadGallery, decodeForView } = useDatasets();
+  const [modelView, setModelView] = useState(false);
   useEffect(() => loadGallery(choice, 0), [choice.id, choice.split]); // eslint-disable-line react-hooks/exhaustive-deps
   const names = new Map(categories.map((c) => [c.id, c.name]));
   const mine = gallery && gallery.choice.id === choice.id && gallery.choice.split === choice.split ? gallery : null;
   const items = mine?.items ?? [];
+  const decoded = mine?.decoded ?? {};
+  useEffect(() => {
+    if (!modelView) return;
+    for (const it of items) if (!(it.imageId in decoded)) decodeForView(choice, it.imageId);
+  }, [modelView, items]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <div className="gallery" data-testid="dataset-gallery">
+      <label className="gallery-toggle">
+        <input type="checkbox" data-testid="gallery-model-view" checked={modelView} onChange={(e) => setModelView(e.target.checked)} />
+        As the model sees it (decoded as for training: stored orientation, alpha dropped)
+      </label>
       <div className="gallery-grid">
         {items.map((it) => (
-          <Thumb key={it.imageId} item={it} names={names} />
+          <Thumb key={it.imageId} item={it} names={names} decoded={modelView ? (decoded[it.imageId] ?? null) : undefined} />
         ))}
       </div>
       {mine && items.length < mine.total && (

@@ -41,6 +41,10 @@ export function useDatasets() {
           send({ type: 'importServedDataset', split: role, base, annotations: 'annotations.json', name: `sample (${role})` });
         }
       },
+      /** Asks the worker to decode an image as training does (answered into gallery.decoded). */
+      decodeForView(choice: DatasetChoice, imageId: number) {
+        send({ type: 'decodeDatasetImage', choice, imageId });
+      },
       loadGallery(choice: DatasetChoice, offset: number) {
         const requestId = nextRequestId();
         requestGallery(requestId, choice, offset);

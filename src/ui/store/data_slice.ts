@@ -36,6 +36,16 @@ export interface GalleryState {
   total: number;
   items: readonly GalleryImage[];
   loading: boolean;
+  /** Images decoded as training decodes them (the "model view"), by image id. */
+  decoded: Readonly<Record<number, DecodedImage>>;
+}
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGBA, alpha 255; null when the image could not be decoded (`error` says why). */
+  rgba: ArrayBuffer | null;
+  error?: string;
 }
 
 export interface DataSlice {
@@ -113,11 +123,25 @@ export const dataActions = {
   },
   requestGallery(s: DataSlice, payload: { requestId: number; choice: DatasetChoice; offset: number }): Partial<DataSlice> {
     const same = s.gallery && sameStored(s.gallery.choice, payload.choice) && payload.offset > 0;
-    return { gallery: { requestId: payload.requestId, choice: payload.choice, total: same ? s.gallery!.total : 0, items: same ? s.gallery!.items : [], loading: true } };
+    return {
+      gallery: {
+        requestId: payload.requestId,
+        choice: payload.choice,
+        total: same ? s.gallery!.total : 0,
+        items: same ? s.gallery!.items : [],
+        loading: true,
+        decoded: same ? s.gallery!.decoded : {},
+      },
+    };
   },
   receiveGallery(s: DataSlice, payload: { requestId: number; offset: number; total: number; items: readonly GalleryImage[] }): Partial<DataSlice> {
     if (!s.gallery || s.gallery.requestId !== payload.requestId) return {};
     const items = [...s.gallery.items.slice(0, payload.offset), ...payload.items];
     return { gallery: { ...s.gallery, total: payload.total, items, loading: false } };
+  },
+  receiveDecoded(s: DataSlice, payload: { choice: DatasetChoice; imageId: number } & DecodedImage): Partial<DataSlice> {
+    if (!s.gallery || !sameStored(s.gallery.choice, payload.choice)) return {};
+    const { width, height, rgba, error } = payload;
+    return { gallery: { ...s.gallery, decoded: { ...s.gallery.decoded, [payload.imageId]: { width, height, rgba, ...(error ? { error } : {}) } } } };
   },
 };

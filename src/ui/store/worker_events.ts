@@ -55,6 +55,8 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
       return applyListing(s, event.datasets, event.selection);
     case 'datasetImagesRead':
       return dataActions.receiveGallery(s, event);
+    case 'datasetImageDecoded':
+      return dataActions.receiveDecoded(s, event);
     case 'weightsImported':
       return { weights: { status: 'loaded', fileName: event.summary.fileName, summary: event.summary, error: null } };
     case 'started': {
