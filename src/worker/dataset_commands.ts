@@ -38,10 +38,7 @@ export async function handleDatasetCommand(cmd: DatasetCommand, post: Post): Pro
   await startup;
   switch (cmd.type) {
     case 'importDataset':
-      return runImport(cmd.split, post, () => {
-        const paths = cmd.paths;
-        return openPickedFiles(cmd.files.map((file, i) => ({ file, path: paths?.[i] || file.webkitRelativePath || file.name })));
-      });
+      return runImport(cmd.split, post, () => openPickedFiles(cmd.files.map((file, i) => ({ file, path: cmd.paths?.[i] || file.webkitRelativePath || file.name }))));
     case 'importServedDataset':
       return runImport(cmd.split, post, () => new HttpSource(cmd.name, cmd.base, cmd.annotations));
     case 'cancelImport':

@@ -21,7 +21,7 @@ import type { DatasetSource } from '../data/ports';
 import { validateDataset, type ValidatedDataset } from '../data/validate';
 import { defaultSplit, getDatasetSelection, setDatasetSelection } from '../platform/browser/dataset_store';
 import { checkQuota, DatasetWriter } from '../platform/browser/dataset_writer';
-import { FileListSource } from '../platform/browser/file_sources';
+import { FileListSource, openPickedFiles } from '../platform/browser/file_sources';
 import { BrowserImageDecoder } from '../platform/browser/image_decoder';
 import type { StoredSplit } from '../platform/browser/dataset_idb';
 import { storedSplit, summarize } from './dataset_summary';
@@ -108,6 +108,23 @@ async function run(slot: DatasetSplit, source: DatasetSource, writer: DatasetWri
   progress.phase('done');
   const slotSplit = slot === 'val' && summaries.val ? 'val' : defaultSplit(plan.map((p) => p.name));
   return { summary: summaries[slotSplit]!, info, selection };
+}
+
+/**
+ * The same import shaped as engine_port's `WorkerEngine.importDataset` (files in, summary out,
+ * progress as phase/done/total), for an engine object that wants to expose it. The worker itself
+ * serves dataset commands through dataset_commands.ts, without waiting for a tfjs backend.
+ */
+export async function importDatasetFiles(
+  split: DatasetSplit,
+  files: readonly File[],
+  onProgress: (phase: string, done?: number, total?: number) => void,
+  signal?: AbortSignal,
+  paths?: readonly string[],
+): Promise<DatasetSummary> {
+  const source = openPickedFiles(files.map((file, i) => ({ file, path: paths?.[i] || file.webkitRelativePath || file.name })));
+  const result = await importDataset(split, source, (p) => onProgress(`importing dataset (${(p.bytes / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.mbPerSec.toFixed(1)} MB/s)`, p.files, p.totalFiles), signal);
+  return result.summary;
 }
 
 /**

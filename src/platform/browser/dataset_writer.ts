@@ -21,17 +21,23 @@ const QUOTA_MARGIN = 1.05;
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
-/** Refuses (DatasetError) when the browser's storage quota cannot hold `bytesNeeded` more bytes. */
+/** Why `bytesNeeded` more bytes do not fit in what the estimate leaves, or null when they do. */
+export function quotaProblem(bytesNeeded: number, estimate: { quota?: number; usage?: number }): string | null {
+  if (estimate.quota === undefined) return null; // no estimate offered: the writes will tell
+  const used = estimate.usage ?? 0;
+  const available = Math.max(0, estimate.quota - used);
+  if (bytesNeeded * QUOTA_MARGIN <= available) return null;
+  return (
+    `not enough storage for this dataset: it needs ${mb(bytesNeeded * QUOTA_MARGIN)} MB and the browser allows ${mb(available)} MB more ` +
+    `(quota ${mb(estimate.quota)} MB, ${mb(used)} MB used); delete stored datasets or free disk space, then import again`
+  );
+}
+
+/** Refuses (DatasetError) when the browser's storage estimate cannot hold `bytesNeeded` more bytes. */
 export async function checkQuota(bytesNeeded: number): Promise<void> {
   const estimate = await navigator.storage?.estimate?.();
-  if (!estimate || estimate.quota === undefined) return; // no estimate offered: the writes will tell
-  const available = Math.max(0, estimate.quota - (estimate.usage ?? 0));
-  if (bytesNeeded * QUOTA_MARGIN > available) {
-    throw new DatasetError(
-      `not enough storage for this dataset: it needs ${mb(bytesNeeded * QUOTA_MARGIN)} MB and the browser allows ${mb(available)} MB more ` +
-        `(quota ${mb(estimate.quota)} MB, ${mb(estimate.usage ?? 0)} MB used); delete stored datasets or free disk space, then import again`,
-    );
-  }
+  const problem = estimate ? quotaProblem(bytesNeeded, estimate) : null;
+  if (problem) throw new DatasetError(problem);
 }
 
 /**
