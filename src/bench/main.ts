@@ -12,6 +12,7 @@ const BENCHES: Bench[] = [
   { name: 'matcher', what: 'Hungarian matcher vs scipy linear_sum_assignment', run: async () => (await import('./matcher')).benchMatcher() },
   { name: 'train_step', what: 'a tiny-config training step per backend, split by phase, readbacks counted', run: async () => (await import('./train_step')).benchTrainStep() },
   { name: 'coco_eval', what: 'COCO box evaluation vs pycocotools (5,000 images x 100 detections)', run: async () => (await import('./coco_eval')).benchCocoEval() },
+  { name: 'dataset_import', what: 'importing 250 and 1,000 JPEGs (~150 KB each) through dataset-input in headless Chromium: MB/s and peak JS heap', run: async () => (await import('./dataset_import')).benchDatasetImport() },
 ];
 
 const wanted = process.argv.slice(2);

@@ -41,7 +41,7 @@ export async function loadDataset(source: DatasetSource, opts: { annotations?: s
 }
 
 export function bindFiles(coco: CocoDataset, source: DatasetSource, files: string[], annotationsPath: string, split: SplitName | null): Dataset {
-  const resolve = makeResolver(files, annotationsPath);
+  const resolve = makeResolver(files, annotationsPath, { byBaseName: source.flat === true });
   const warnings = [...coco.warnings];
   const images: DatasetImage[] = [];
   const missing: string[] = [];

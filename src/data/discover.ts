@@ -97,10 +97,11 @@ export function findAnnotations(files: string[], sourceName: string, split?: str
 
 /**
  * Resolves COCO `file_name`s to paths of the list: next to the annotations file, then from the root,
- * then a unique path ending in "/file_name" (preferring the annotations file's folder).
+ * then a unique path ending in "/file_name" (preferring the annotations file's folder); with
+ * `byBaseName` (files picked without their folders) last a unique file of the same base name.
  * Returns a path, or a string starting with '!' that explains why none was chosen.
  */
-export function makeResolver(files: string[], annotationsPath: string): (fileName: string) => string {
+export function makeResolver(files: string[], annotationsPath: string, opts: { byBaseName?: boolean } = {}): (fileName: string) => string {
   const byPath = new Map<string, string>();
   const bySuffix = new Map<string, string[]>();
   for (const f of files) {
@@ -124,6 +125,10 @@ export function makeResolver(files: string[], annotationsPath: string): (fileNam
       const near = matches.filter((p) => base === '' || p.startsWith(`${base}/`));
       if (near.length === 1) return byPath.get(near[0])!;
       return `!ambiguous: ${matches.slice(0, 3).join(', ')}${matches.length > 3 ? ', ...' : ''} all match`;
+    }
+    if (opts.byBaseName) {
+      const same = bySuffix.get(f.split('/').pop()!) ?? [];
+      if (same.length === 1) return byPath.get(same[0])!;
     }
     return '!not found';
   };

@@ -16,6 +16,13 @@ export interface DatasetSource {
   read(path: string): Promise<Uint8Array>;
   /** Releases what the source holds open (a zip's file handle); optional. */
   close?(): Promise<void>;
+  /** One file's size in bytes without reading it (for progress), when the source knows it. */
+  size?(path: string): Promise<number | null>;
+  /**
+   * True when the files came without their folders (several files picked at once in a browser):
+   * a `file_name` with folders is then matched by its base name (discover.ts makeResolver).
+   */
+  readonly flat?: boolean;
 }
 
 /**

@@ -72,6 +72,11 @@ export class ZipSource implements DatasetSource {
     await this.file.close?.();
   }
 
+  /** The entry's uncompressed size, from the central directory. */
+  async size(path: string): Promise<number | null> {
+    return (await this.index()).get(path)?.size ?? null;
+  }
+
   private async index(): Promise<Map<string, Entry>> {
     if (this.entries) return this.entries;
     const size = this.file.size;

@@ -22,9 +22,11 @@ function readAll(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> 
   });
 }
 
-async function filesOf(entry: FileSystemEntry): Promise<File[]> {
+/** A dropped entry's files with their paths from the drop (a folder's name included). */
+async function filesOf(entry: FileSystemEntry): Promise<DroppedFile[]> {
   if (entry.isFile) {
-    return [await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))];
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    return [{ file, path: entry.fullPath.replace(/^\/+/, '') || file.name }];
   }
   if (entry.isDirectory) {
     const children = await readAll((entry as FileSystemDirectoryEntry).createReader());
@@ -33,10 +35,16 @@ async function filesOf(entry: FileSystemEntry): Promise<File[]> {
   return [];
 }
 
-export async function filesFromDrop(data: DataTransfer): Promise<File[]> {
+export interface DroppedFile {
+  file: File;
+  /** Path inside what was dropped ("coco/images/a.jpg"), so nested folders keep their layout. */
+  path: string;
+}
+
+export async function filesFromDrop(data: DataTransfer): Promise<DroppedFile[]> {
   const entries = Array.from(data.items)
     .map((item) => (item.kind === 'file' ? item.webkitGetAsEntry?.() : null))
     .filter((e): e is FileSystemEntry => !!e);
-  if (entries.length === 0) return Array.from(data.files);
+  if (entries.length === 0) return Array.from(data.files, (file) => ({ file, path: file.webkitRelativePath || file.name }));
   return (await Promise.all(entries.map(filesOf))).flat();
 }

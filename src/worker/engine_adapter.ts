@@ -20,7 +20,7 @@ import { CallbackWriter, type MetricRecord } from '../engine/writers';
 import { RUNS_KEPT, runInfo, type RunRecord, type RunStore } from '../platform/browser/run_store';
 import { BrowserTrainerSession } from './browser_session';
 import type { SessionOptions, TrainerSession, WorkerEngine } from './engine_port';
-import type { DatasetSplit, DatasetSummary, MetricsRecord, RunInfo, WeightsSummary } from './protocol';
+import type { DatasetSplit, MetricsRecord, RunInfo, WeightsSummary } from './protocol';
 import { checkFit, fitOf, readFileBytes, readWeights, type ImportedWeights } from './weights_import';
 
 export interface LoadedDataset {
@@ -39,8 +39,6 @@ export interface EnginePorts {
   runs: RunStore;
   /** Monotonic seconds. */
   clock: Clock;
-  /** Dataset import, when the engine handles it (the page's dataset commands do). */
-  importDataset?(split: DatasetSplit, files: readonly File[], onProgress: (phase: string, done?: number, total?: number) => void): Promise<DatasetSummary>;
 }
 
 /** Checkpoints kept per run (each holds the weights and both AdamW moments). */
@@ -79,11 +77,6 @@ export function createBrowserEngine(ports: EnginePorts): WorkerEngine {
   }
 
   return {
-    async importDataset(split, files, onProgress) {
-      if (!ports.importDataset) throw new Error('dataset import is handled by the dataset commands, not the engine');
-      return ports.importDataset(split, files, onProgress);
-    },
-
     async importWeights(file: File, config?: DetrConfig): Promise<WeightsSummary> {
       const w = readWeights(await readFileBytes(file), file.name);
       weights = w;

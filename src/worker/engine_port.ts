@@ -3,16 +3,14 @@
  * the browser stores in src/platform/browser). The worker is written against these interfaces
  * only; `training.worker.ts` holds the one place where an implementation is plugged in.
  *
- * Lifecycle: importDataset/importWeights any time while no run is active; createSession builds
+ * Lifecycle: importWeights any time while no run is active (datasets: dataset_commands.ts); createSession builds
  * the model and optimiser (from the checkpoint `resumeFrom` when given); the worker then drives
  * `runStep` one iteration at a time (RunLoop), so pause/stop take effect between iterations.
  */
 import type { DetrConfig } from '../config/config';
 import type {
   CheckpointInfo,
-  DatasetSplit,
   RunInfo,
-  DatasetSummary,
   EvalStats,
   MetricsRecord,
   PredictionResult,
@@ -82,7 +80,6 @@ export interface TrainerSession {
 }
 
 export interface WorkerEngine {
-  importDataset(split: DatasetSplit, files: readonly File[], onProgress: (phase: string, done?: number, total?: number) => void): Promise<DatasetSummary>;
   /** Reads a weights file (kept for the next run) and, given a config, reports how it fits. */
   importWeights(file: File, config?: DetrConfig): Promise<WeightsSummary>;
   createSession(options: SessionOptions): Promise<TrainerSession>;

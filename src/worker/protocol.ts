@@ -74,12 +74,71 @@ export interface DatasetCategory {
 export interface DatasetSummary {
   /** The annotations file (or zip) name. */
   source: string;
+  /** Usable images (as `detr-studio inspect` counts them). */
   images: number;
+  /** Boxes DETR trains on (crowd, empty and outside boxes excluded), as `inspect` counts them. */
   annotations: number;
   categories: readonly DatasetCategory[];
   warnings: readonly string[];
   /** DETR's num_classes for this dataset: max category id + 1. */
   numClasses: number;
+  /** The stored dataset and split this summary describes (absent before it is stored). */
+  stored?: DatasetChoice;
+  /** Training boxes per category id, ascending id (ids missing from `categories` included). */
+  categoryCounts?: readonly { id: number; boxes: number }[];
+  /** Training boxes by size, sqrt(w*h) in stored pixels: counts[i] lie in [edges[i], edges[i+1]). */
+  boxSizes?: { edges: readonly number[]; counts: readonly number[] };
+}
+
+/** The splits a stored dataset can hold: Roboflow's train/valid/test, or 'all' for one annotations file. */
+export type StoredSplitName = 'train' | 'val' | 'test' | 'all';
+
+/** One stored split of one stored dataset: what the trainer loads (`loadStoredDataset(id, split)`). */
+export interface DatasetChoice {
+  id: string;
+  split: StoredSplitName;
+}
+
+/** Which stored split trains and which validates (kept in IndexedDB, so it survives a reload). */
+export type DatasetSelection = Partial<Record<DatasetSplit, DatasetChoice>>;
+
+/** A dataset kept in IndexedDB (images as Blobs), as the stored-datasets list shows it. */
+export interface StoredDatasetInfo {
+  id: string;
+  name: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Bytes stored: image files plus the annotations files. */
+  bytes: number;
+  /** Of the main split (train, else the only one). */
+  images: number;
+  boxes: number;
+  categories: number;
+  /** Every stored split with its summary (warnings included). */
+  splits: Partial<Record<StoredSplitName, DatasetSummary>>;
+}
+
+/** One stored image for the gallery: its file as stored, and its annotations (pixels of the stored image). */
+export interface GalleryImage {
+  imageId: number;
+  fileName: string;
+  /** Stored pixel size (boxes refer to it; EXIF orientation is not applied, as in DETR). */
+  width: number;
+  height: number;
+  blob: Blob;
+  boxes: readonly { category_id: number; bbox: [number, number, number, number]; iscrowd: 0 | 1 }[];
+}
+
+/** An import under way: files read and stored, of all to read. */
+export interface ImportProgress {
+  split: DatasetSplit;
+  phase: 'reading' | 'storing' | 'done';
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+  /** Bytes per second over the import so far, in MB (10^6 bytes). */
+  mbPerSec: number;
 }
 
 export interface WeightsSummary {
@@ -166,8 +225,27 @@ export interface RunInfo {
 export type WorkerCommand =
   /** Pick and start a tfjs backend (default: the preference list from webgpu). Answered by `ready`. */
   | { type: 'init'; backend?: BackendName }
-  /** COCO annotations JSON with its images, or one .zip. Answered by `datasetImported` or `datasetRefused`. */
-  | { type: 'importDataset'; split: DatasetSplit; files: readonly File[] }
+  /**
+   * COCO annotations JSON with its images, a folder's files, or one .zip; stored in IndexedDB and chosen
+   * for `split`. `paths[i]` is files[i]'s path inside what was dropped (default: its webkitRelativePath,
+   * else its name). Progress comes as `importProgressed`; answered by `datasetImported` (then
+   * `datasetsListed`) or `datasetRefused`. One import runs at a time.
+   */
+  | { type: 'importDataset'; split: DatasetSplit; files: readonly File[]; paths?: readonly string[] }
+  /** A dataset this origin serves (the sample data): `base` URL + its annotations path. Answered as importDataset. */
+  | { type: 'importServedDataset'; split: DatasetSplit; base: string; annotations: string; name: string }
+  /** Stops the running import; it ends in `datasetRefused` and leaves nothing stored. */
+  | { type: 'cancelImport' }
+  /** Answered by `datasetsListed`. */
+  | { type: 'listDatasets' }
+  | { type: 'renameDataset'; id: string; name: string }
+  | { type: 'deleteDataset'; id: string }
+  /** Chooses the stored split that trains (`role` 'train') or validates ('val'); null clears it. */
+  | { type: 'selectDataset'; role: DatasetSplit; choice: DatasetChoice | null }
+  /** Images of a stored split for the gallery, by position in ascending image id. Answered by `datasetImagesRead`. */
+  | { type: 'readDatasetImages'; requestId: number; choice: DatasetChoice; offset: number; count: number }
+  /** One stored image decoded exactly as training decodes it (RGB, stored orientation, alpha dropped). Answered by `datasetImageDecoded`. */
+  | { type: 'decodeDatasetImage'; choice: DatasetChoice; imageId: number }
   /** .safetensors or .pth, checked against `config` when given (its fit is reported). Answered by `weightsImported` or `failed`. */
   | { type: 'importWeights'; file: File; config?: DetrConfig }
   /**
@@ -202,6 +280,12 @@ export type WorkerEvent =
   | { type: 'ready'; backend: BackendReport }
   | { type: 'datasetImported'; split: DatasetSplit; summary: DatasetSummary }
   | { type: 'datasetRefused'; split: DatasetSplit; message: string }
+  | { type: 'importProgressed'; progress: ImportProgress }
+  /** The stored datasets and the current choice (after startup, an import, a rename, a delete, a choice). */
+  | { type: 'datasetsListed'; datasets: readonly StoredDatasetInfo[]; selection: DatasetSelection }
+  | { type: 'datasetImagesRead'; requestId: number; choice: DatasetChoice; offset: number; total: number; items: readonly GalleryImage[] }
+  /** `rgba`: width x height pixels, alpha 255 (transferred); `error` instead when the image cannot be decoded. */
+  | { type: 'datasetImageDecoded'; choice: DatasetChoice; imageId: number; width: number; height: number; rgba: ArrayBuffer | null; error?: string }
   | { type: 'weightsImported'; summary: WeightsSummary }
   /** `config`: the run's config (a resumed run's comes from its checkpoint); `notes`: what loading weights did. */
   | { type: 'started'; iteration: number; maxIter: number; itersPerEpoch: number; runId?: string; config?: DetrConfig; notes?: readonly string[] }

@@ -11,6 +11,7 @@
 import { initBrowserBackend, type BrowserBackendInfo } from '../platform/browser/backend';
 import { browserEnginePorts } from './browser_ports';
 import { createBrowserEngine } from './engine_adapter';
+import { handleDatasetCommand, isDatasetCommand } from './dataset_commands';
 import type { TrainerSession, WorkerEngine } from './engine_port';
 import { MetricBatcher } from './metric_batcher';
 import type { WorkerCommand, WorkerEvent } from './protocol';
@@ -130,22 +131,14 @@ async function startRun(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise
 
 /** One handler per command; the `never` default makes a new command a compile error here. */
 async function handle(cmd: WorkerCommand): Promise<void> {
+  // Datasets (import, list, rename, delete, choose, gallery) need no backend: dataset_commands.ts.
+  if (isDatasetCommand(cmd)) return handleDatasetCommand(cmd, post);
   switch (cmd.type) {
     case 'init': {
       backendReady ??= initBrowserBackend(cmd.backend);
       post({ type: 'ready', backend: await backendReady });
       // Runs stored by an earlier visit: the page offers to resume the latest.
       await postRuns();
-      return;
-    }
-    case 'importDataset': {
-      try {
-        const eng = await needEngine();
-        const summary = await queue.run(() => eng.importDataset(cmd.split, cmd.files, onProgress));
-        post({ type: 'datasetImported', split: cmd.split, summary });
-      } catch (e) {
-        post({ type: 'datasetRefused', split: cmd.split, message: messageOf(e) });
-      }
       return;
     }
     case 'importWeights': {

@@ -11,22 +11,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-
-interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray | Uint8Array;
-}
+import type { RgbaImage, WasmCodecs } from '../../data/image_decode';
 
 interface CodecModule {
   init(module: WebAssembly.Module): Promise<void>;
   default(buffer: ArrayBuffer, options?: { preserveOrientation?: boolean }): Promise<RgbaImage>;
-}
-
-export interface WasmCodecs {
-  /** null when the package is not installed. */
-  jpeg: ((bytes: Uint8Array) => Promise<RgbaImage>) | null;
-  webp: ((bytes: Uint8Array) => Promise<RgbaImage>) | null;
 }
 
 async function load(pkg: string, entry: string, wasm: string): Promise<CodecModule | null> {
@@ -61,16 +50,4 @@ export function loadWasmCodecs(): Promise<WasmCodecs> {
     };
   })();
   return codecs;
-}
-
-/** RGBA -> RGB, alpha dropped (PIL's convert('RGB') never composites). */
-export function rgbaToRgb(img: RgbaImage): { width: number; height: number; data: Uint8Array } {
-  const n = img.width * img.height;
-  const out = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    out[i * 3] = img.data[i * 4];
-    out[i * 3 + 1] = img.data[i * 4 + 1];
-    out[i * 3 + 2] = img.data[i * 4 + 2];
-  }
-  return { width: img.width, height: img.height, data: out };
 }

@@ -32,9 +32,10 @@ export function DropOverlay() {
       e.preventDefault();
       depth.current = 0;
       setOver(false);
-      void filesFromDrop(e.dataTransfer).then((files) => {
+      void filesFromDrop(e.dataTransfer).then((dropped) => {
+        const files = dropped.map((d) => d.file);
         if (isWeightsDrop(files)) importWeights(files[0]);
-        else importDataset('train', files);
+        else importDataset('train', files, dropped.map((d) => d.path));
       });
     };
     window.addEventListener('dragenter', enter);

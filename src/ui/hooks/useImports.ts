@@ -4,20 +4,30 @@ import type { DatasetSplit } from '../../worker/protocol';
 import { useStudio } from '../store';
 import { useWorkerCommands } from './useTrainingWorker';
 
+/**
+ * Datasets are kept in IndexedDB: ask the browser not to evict them under storage pressure. Only a
+ * window may ask (StorageManager.persist is not offered to workers); the answer changes nothing here.
+ */
+export function requestPersistentStorage(): void {
+  void navigator.storage?.persist?.().catch(() => false);
+}
+
 export function useImports() {
   const { send } = useWorkerCommands();
   const requestDatasetImport = useStudio((s) => s.requestDatasetImport);
   const refuseDataset = useStudio((s) => s.refuseDataset);
   const requestWeightsImport = useStudio((s) => s.requestWeightsImport);
 
+  /** `paths[i]`: files[i]'s path in a dropped folder (else its webkitRelativePath or name is used). */
   const importDataset = useCallback(
-    (split: DatasetSplit, files: readonly File[]) => {
+    (split: DatasetSplit, files: readonly File[], paths?: readonly string[]) => {
       if (files.length === 0) {
         refuseDataset(split, 'no files were given: choose a COCO annotations .json with its images, or one .zip');
         return;
       }
+      requestPersistentStorage();
       requestDatasetImport(split);
-      send({ type: 'importDataset', split, files });
+      send({ type: 'importDataset', split, files, paths });
     },
     [send, requestDatasetImport, refuseDataset],
   );

@@ -42,6 +42,7 @@ export function useTrainingWorker(): WorkerCommands {
     });
     client.current = c;
     c.send({ type: 'init', backend: backendChoice === 'auto' ? undefined : backendChoice });
+    c.send({ type: 'listDatasets' }); // stored datasets need no backend: listed at once
     return () => {
       c.terminate();
       if (client.current === c) client.current = null;

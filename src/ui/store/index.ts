@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { DetrConfig } from '../../config/config';
-import type { DatasetSplit, WorkerEvent } from '../../worker/protocol';
+import type { DatasetChoice, DatasetSplit, WorkerEvent } from '../../worker/protocol';
 import { artifactsActions, type ExportKind } from './artifacts_slice';
 import { configActions } from './config_slice';
 import { dataActions } from './data_slice';
@@ -29,6 +29,8 @@ export interface StudioActions {
   dismissNotice(id: number): void;
   requestDatasetImport(split: DatasetSplit): void;
   refuseDataset(split: DatasetSplit, message: string): void;
+  chooseDataset(role: DatasetSplit, choice: DatasetChoice | null): void;
+  requestGallery(requestId: number, choice: DatasetChoice, offset: number): void;
   requestWeightsImport(fileName: string): void;
   setSmoothing(weight: number): void;
   setLogScale(on: boolean): void;
@@ -55,6 +57,8 @@ export const useStudio = create<StudioStore>()(
       dismissNotice: (id) => set((s) => runActions.dismissNotice(s, id)),
       requestDatasetImport: (split) => set((s) => dataActions.requestDatasetImport(s, split)),
       refuseDataset: (split, message) => set((s) => dataActions.refuseDataset(s, { split, message })),
+      chooseDataset: (role, choice) => set((s) => dataActions.chooseDataset(s, { role, choice })),
+      requestGallery: (requestId, choice, offset) => set((s) => dataActions.requestGallery(s, { requestId, choice, offset })),
       requestWeightsImport: (fileName) => set((s) => dataActions.requestWeightsImport(s, fileName)),
       setSmoothing: (weight) => set((s) => metricsActions.setSmoothing(s, weight)),
       setLogScale: (on) => set((s) => metricsActions.setLogScale(s, on)),

@@ -26,9 +26,13 @@ export const PERSIST: Readonly<Record<keyof StudioState, boolean>> = Object.free
   runs: false, // the worker lists them from IndexedDB
   runId: false,
   runNotes: false,
-  // data (the files live in the worker; re-import after a reload)
+  // data (datasets live in IndexedDB: the worker lists them again after a reload; weights re-imported)
   datasets: false,
   weights: false,
+  storedDatasets: false,
+  datasetSelection: false,
+  importProgress: false,
+  gallery: false,
   // metrics
   metrics: false,
   metricsSource: false,

@@ -7,7 +7,7 @@ import type { WorkerCommandType, WorkerEvent } from '../../worker/protocol';
 import { configToText } from '../config_presets';
 import { configActions } from './config_slice';
 import { withoutRequest } from './artifacts_slice';
-import { withDataset } from './data_slice';
+import { applyListing, dataActions, withDataset } from './data_slice';
 import { appendColumns, appendRecords, resetLog, truncateFrom } from './metric_log';
 import { withNotice, type RunStatus } from './run_slice';
 import type { StudioState } from './state';
@@ -48,9 +48,17 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
     case 'ready':
       return { workerStatus: 'ready', backend: event.backend };
     case 'datasetImported':
-      return withDataset(s, event.split, { status: 'ready', summary: event.summary, error: null });
+      return { ...withDataset(s, event.split, { status: 'ready', summary: event.summary, error: null }), importProgress: null };
     case 'datasetRefused':
-      return withDataset(s, event.split, { status: 'refused', summary: null, error: event.message });
+      return { ...withDataset(s, event.split, { status: 'refused', summary: null, error: event.message }), importProgress: null };
+    case 'importProgressed':
+      return { importProgress: event.progress };
+    case 'datasetsListed':
+      return applyListing(s, event.datasets, event.selection);
+    case 'datasetImagesRead':
+      return dataActions.receiveGallery(s, event);
+    case 'datasetImageDecoded':
+      return dataActions.receiveDecoded(s, event);
     case 'weightsImported':
       return { weights: { status: 'loaded', fileName: event.summary.fileName, summary: event.summary, error: null } };
     case 'started': {
