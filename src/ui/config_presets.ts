@@ -2,7 +2,11 @@
  * Config presets offered by the Model & config panel. The official ones are DETR's released
  * models (facebookresearch/detr README: DETR R50, R50-DC5, R101), i.e. main.py's defaults with the
  * backbone and dilation changed. "Tiny" is the test-suite model (STYLE habit 9): it trains at a
- * few seconds a step on a software GPU, for trying the studio on a laptop.
+ * few seconds a step on a software GPU, for trying the studio on a laptop. Its backbone starts from
+ * random weights (nothing is downloaded), so it trains at lr_backbone 1e-4 rather than the 1e-5 meant
+ * for an ImageNet-pretrained one, without augmentation: on the sample shapes (batch 2, 200
+ * iterations, CLI) the mean loss of the last 10 iterations is 0.56x that of the first 10, against
+ * 0.72x with the official recipe's lr_backbone and augmentation.
  */
 import { CONFIG_KEYS, DEFAULTS, type DetrConfig } from '../config/config';
 
@@ -49,6 +53,8 @@ export const CONFIG_PRESETS: readonly ConfigPreset[] = Object.freeze([
       max_size: 128,
       batch_size: 2,
       dropout: 0,
+      lr_backbone: 1e-4,
+      augment: false,
     },
   },
 ]);

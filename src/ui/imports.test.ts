@@ -1,7 +1,7 @@
 /**
  * The page's layering, checked by reading imports (STYLE: "write this rule down once"):
  * - src/ui reaches the engine only through the worker protocol: it may import src/worker/client,
- *   src/worker/protocol, src/config, its own files, and React / zustand; never tfjs, model,
+ *   src/worker/protocol, src/config, its own files, and React / zustand / recharts; never tfjs, model,
  *   engine, data, weights, ops or platform code.
  * - src/worker/protocol.ts is types only and imports config types only.
  * - src/worker never imports the UI.
@@ -36,7 +36,7 @@ function target(file: string, spec: string): string {
   return spec.startsWith('.') ? relative(SRC, resolve(dirname(file), spec)) : '';
 }
 
-const UI_PACKAGES = /^(react|react-dom|react\/jsx-runtime|react-dom\/client|zustand(\/.*)?)$/;
+const UI_PACKAGES = /^(react|react-dom|react\/jsx-runtime|react-dom\/client|zustand(\/.*)?|recharts)$/;
 const UI_MAY_REACH = /^(ui\/|worker\/client$|worker\/protocol$|config\/)/;
 
 describe('layering', () => {

@@ -61,6 +61,8 @@ export interface EvalStats {
   ARs: number;
   ARm: number;
   ARl: number;
+  /** AP of each category (absent when the evaluator did not report them). */
+  categories?: readonly CategoryAP[];
 }
 
 export interface DatasetCategory {
@@ -146,9 +148,26 @@ export interface WeightsSummary {
   /** e.g. "full DETR state_dict", "torchvision ResNet backbone". */
   kind: string;
   warnings: readonly string[];
+  /** How the file fits the config it was checked against (model/state_dict.ts loadStateDict's report). */
+  fit?: WeightsFit;
+}
+
+/** What loading a weights file into the model of a config did (or would do). */
+export interface WeightsFit {
+  /** e.g. "Tiny (resnet18, hidden 64)": the config checked against. */
+  against: string;
+  /** Tensors that load. */
+  loaded: number;
+  /** Kept at their fresh initialisation because the file's shape differs (the class head for another num_classes). */
+  reinitialized: readonly string[];
+  /** The model's tensors the file lacks (they keep their initialisation: a backbone-only file). */
+  missing: readonly string[];
+  /** Set when the file does not fit at all: one sentence naming the keys. */
+  error?: string;
 }
 
 export interface CheckpointInfo {
+  /** `<run id>/<file name>`: what `exportCheckpoint` and `start.resumeFrom` take. */
   id: string;
   iteration: number;
   epoch: number;
@@ -163,6 +182,8 @@ export interface Detection {
   /** [x, y, w, h] in pixels of the original image. */
   bbox: [number, number, number, number];
   score: number;
+  /** The category's name in the dataset the run trains on, when it has one. */
+  name?: string;
 }
 
 export interface PredictionResult {
@@ -170,6 +191,33 @@ export interface PredictionResult {
   width: number;
   height: number;
   detections: readonly Detection[];
+  /** The image's bytes, for images the page does not hold (validation images read from storage). */
+  image?: Blob;
+  /** The image's annotations (validation images), boxes in pixels as in the annotations file. */
+  groundTruth?: readonly { category_id: number; bbox: [number, number, number, number]; name?: string }[];
+}
+
+/** Per-category AP (pycocotools' precision averaged for one category), with the category's name. */
+export interface CategoryAP {
+  name: string;
+  AP: number;
+}
+
+/** A training run kept in IndexedDB: its checkpoints and metrics, resumable from its latest checkpoint. */
+export interface RunInfo {
+  id: string;
+  /** e.g. "Tiny · shapes (20 images)". */
+  name: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+  /** Iterations completed at the latest checkpoint (0 when none was saved). */
+  iteration: number;
+  epoch: number;
+  maxIter: number;
+  status: 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+  /** Oldest first. */
+  checkpoints: readonly CheckpointInfo[];
 }
 
 // ---------------------------------------------------------------- commands (page -> worker)
@@ -198,9 +246,12 @@ export type WorkerCommand =
   | { type: 'readDatasetImages'; requestId: number; choice: DatasetChoice; offset: number; count: number }
   /** One stored image decoded exactly as training decodes it (RGB, stored orientation, alpha dropped). Answered by `datasetImageDecoded`. */
   | { type: 'decodeDatasetImage'; choice: DatasetChoice; imageId: number }
-  /** .safetensors or .pth. Answered by `weightsImported` or `failed`. */
-  | { type: 'importWeights'; file: File }
-  /** Build the model and train; `maxIter` caps the run (default: epochs x iterations per epoch). */
+  /** .safetensors or .pth, checked against `config` when given (its fit is reported). Answered by `weightsImported` or `failed`. */
+  | { type: 'importWeights'; file: File; config?: DetrConfig }
+  /**
+   * Build the model and train; `maxIter` caps the run (default: epochs x iterations per epoch).
+   * `resumeFrom`: a run id (its latest checkpoint) or a checkpoint id; the run's config and data are used.
+   */
   | { type: 'start'; config: DetrConfig; maxIter?: number; resumeFrom?: string }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -208,6 +259,14 @@ export type WorkerCommand =
   /** COCO evaluation on the val split (train split when none). Answered by `evaluated`. */
   | { type: 'evaluate' }
   | { type: 'predict'; requestId: number; images: readonly File[]; threshold: number }
+  /** The first `count` validation images (training images when there is no validation set), with ground truth. */
+  | { type: 'predictValidation'; requestId: number; count: number; threshold: number }
+  /** Answered by `runsListed`. */
+  | { type: 'listRuns' }
+  /** Deletes a stored run with its checkpoints and metrics; answered by `runsListed`. */
+  | { type: 'deleteRun'; id: string }
+  /** The current run's metrics as JSON lines (as the CLI's metrics.jsonl). Answered by `metricsExported`. */
+  | { type: 'exportMetrics'; requestId: number }
   | { type: 'exportWeights'; requestId: number }
   | { type: 'exportCheckpoint'; requestId: number; checkpointId?: string }
   /** Chart a run trained elsewhere: a metrics.jsonl as the CLI writes it. Answered by `metricsOpened` chunks. */
@@ -228,7 +287,12 @@ export type WorkerEvent =
   /** `rgba`: width x height pixels, alpha 255 (transferred); `error` instead when the image cannot be decoded. */
   | { type: 'datasetImageDecoded'; choice: DatasetChoice; imageId: number; width: number; height: number; rgba: ArrayBuffer | null; error?: string }
   | { type: 'weightsImported'; summary: WeightsSummary }
-  | { type: 'started'; iteration: number; maxIter: number; itersPerEpoch: number }
+  /** `config`: the run's config (a resumed run's comes from its checkpoint); `notes`: what loading weights did. */
+  | { type: 'started'; iteration: number; maxIter: number; itersPerEpoch: number; runId?: string; config?: DetrConfig; notes?: readonly string[] }
+  /** A resumed run's metrics and evaluations before its first new iteration (sent before `started`). */
+  | { type: 'metricsRestored'; chunk: MetricsColumns; evals: readonly { iteration: number; stats: EvalStats }[] }
+  | { type: 'runsListed'; runs: readonly RunInfo[] }
+  | { type: 'metricsExported'; requestId: number; fileName: string; bytes: ArrayBuffer }
   /** A long phase outside the step loop moved on (building the model, decoding images...). */
   | { type: 'progressed'; phase: string; done?: number; total?: number }
   /** One or more finished iterations, oldest first (batched: at most ~10 of these a second). */

@@ -9,6 +9,8 @@
  * (each <= ~10 messages a second).
  */
 import { initBrowserBackend, type BrowserBackendInfo } from '../platform/browser/backend';
+import { browserEnginePorts } from './browser_ports';
+import { createBrowserEngine } from './engine_adapter';
 import { handleDatasetCommand, isDatasetCommand } from './dataset_commands';
 import type { TrainerSession, WorkerEngine } from './engine_port';
 import { MetricBatcher } from './metric_batcher';
@@ -21,11 +23,10 @@ import { SerialQueue } from './serial_queue';
 declare const self: DedicatedWorkerGlobalScope;
 
 // ============================================================================ ENGINE PLUG-IN POINT
-// The lead wires src/engine here, e.g. `return createBrowserEngine();` from an adapter file
-// (src/worker/engine_adapter.ts) that implements WorkerEngine over SimpleTrainer, the data
-// pipeline and the browser stores. Called once, after the backend is ready (no tensor before that).
+// The real engine (engine_adapter.ts) over the browser's stores (browser_ports.ts). Called once,
+// after the backend is ready (no tensor before that).
 function loadEngine(): WorkerEngine | null {
-  return null;
+  return createBrowserEngine(browserEnginePorts());
 }
 // ================================================================================================
 
@@ -63,6 +64,16 @@ function needSession(what: string): TrainerSession {
   return session;
 }
 
+async function postRuns(): Promise<void> {
+  const eng = await needEngine();
+  post({ type: 'runsListed', runs: await eng.listRuns() });
+}
+
+/** A stored-run side effect that must not stop training when it fails (storage full...): reported. */
+function report(what: string, p: Promise<unknown>): void {
+  p.catch((e) => post({ type: 'failed', message: `${what}: ${messageOf(e)}` }));
+}
+
 async function startRun(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
   if (loop?.isRunning) throw new Error('a training run is already in progress; stop it before starting another');
   const eng = await needEngine();
@@ -77,21 +88,42 @@ async function startRun(cmd: Extract<WorkerCommand, { type: 'start' }>): Promise
       onProgress,
       onCheckpoint: (checkpoint) => post({ type: 'checkpointSaved', checkpoint }),
       onEvaluated: (iteration, stats) => post({ type: 'evaluated', iteration, stats }),
+      onRunsChanged: () => report('listing the stored runs', postRuns()),
     }),
   );
   session = s;
-  post({ type: 'started', iteration: s.iter, maxIter: s.maxIter, itersPerEpoch: s.itersPerEpoch });
+  if (s.iter > 0) {
+    // A resumed run: its history first (the page's charts start over from it).
+    const chunk = recordsToColumns(s.history.records, 0, s.history.records.length);
+    post({ type: 'metricsRestored', chunk, evals: s.history.evals }, chunk.columns.map((c) => c.buffer));
+  }
+  post({ type: 'started', iteration: s.iter, maxIter: s.maxIter, itersPerEpoch: s.itersPerEpoch, runId: s.runId, config: s.config, notes: s.notes });
+  report('listing the stored runs', postRuns());
   const stepper = { get iter() { return s.iter; }, get maxIter() { return s.maxIter; }, runStep: () => queue.run(() => s.runStep()) };
   loop = new RunLoop(stepper, {
-    paused: (iteration) => (batcher.flush(), post({ type: 'paused', iteration })),
-    resumed: (iteration) => post({ type: 'resumed', iteration }),
+    paused: (iteration) => {
+      batcher.flush();
+      post({ type: 'paused', iteration });
+      // Autosave on pause: a reload (or a closed tab) resumes from here.
+      report('autosaving on pause', queue.run(async () => {
+        await s.checkpointNow();
+        await s.setStatus('paused');
+      }));
+    },
+    resumed: (iteration) => {
+      post({ type: 'resumed', iteration });
+      report('updating the stored run', queue.run(() => s.setStatus('running')));
+    },
     ended: (iteration, reason, error) => {
       batcher.flush();
       if (reason === 'failed') post({ type: 'failed', message: `training stopped at iteration ${iteration}: ${messageOf(error)}`, command: 'start' });
       void queue
-        .run(() => s.finish())
+        .run(() => s.finish(reason === 'failed'))
         .catch((e) => post({ type: 'failed', message: `saving the final checkpoint failed: ${messageOf(e)}`, command: 'stop' }))
-        .finally(() => post({ type: 'stopped', iteration, reason }));
+        .finally(() => {
+          post({ type: 'stopped', iteration, reason });
+          report('listing the stored runs', postRuns());
+        });
     },
   });
   void loop.run();
@@ -105,11 +137,13 @@ async function handle(cmd: WorkerCommand): Promise<void> {
     case 'init': {
       backendReady ??= initBrowserBackend(cmd.backend);
       post({ type: 'ready', backend: await backendReady });
+      // Runs stored by an earlier visit: the page offers to resume the latest.
+      await postRuns();
       return;
     }
     case 'importWeights': {
       const eng = await needEngine();
-      post({ type: 'weightsImported', summary: await queue.run(() => eng.importWeights(cmd.file)) });
+      post({ type: 'weightsImported', summary: await queue.run(() => eng.importWeights(cmd.file, cmd.config)) });
       return;
     }
     case 'start':
@@ -126,12 +160,31 @@ async function handle(cmd: WorkerCommand): Promise<void> {
     case 'evaluate': {
       const s = needSession('evaluate');
       const stats = await queue.run(() => s.evaluate());
-      post({ type: 'evaluated', iteration: s.iter, stats });
+      post({ type: 'evaluated', iteration: s.iter - 1, stats }); // after the last completed iteration, as EvalHook reports
       return;
     }
     case 'predict': {
       const s = needSession('predict');
       post({ type: 'predicted', requestId: cmd.requestId, results: await queue.run(() => s.predict(cmd.images, cmd.threshold)) });
+      return;
+    }
+    case 'predictValidation': {
+      const s = needSession('predict');
+      post({ type: 'predicted', requestId: cmd.requestId, results: await queue.run(() => s.predictValidation(cmd.count, cmd.threshold)) });
+      return;
+    }
+    case 'listRuns':
+      return postRuns();
+    case 'deleteRun': {
+      const eng = await needEngine();
+      if (session?.runId === cmd.id && loop?.isRunning) throw new Error('the run in progress cannot be deleted; stop it first');
+      await queue.run(() => eng.deleteRun(cmd.id));
+      return postRuns();
+    }
+    case 'exportMetrics': {
+      const s = needSession('export metrics');
+      const buffer = s.exportMetrics().slice().buffer;
+      post({ type: 'metricsExported', requestId: cmd.requestId, fileName: `metrics_${s.runId}.jsonl`, bytes: buffer }, [buffer]);
       return;
     }
     case 'exportWeights': {
@@ -142,10 +195,12 @@ async function handle(cmd: WorkerCommand): Promise<void> {
       return;
     }
     case 'exportCheckpoint': {
-      const s = needSession('export checkpoint');
-      const bytes = await queue.run(() => s.exportCheckpoint(cmd.checkpointId));
+      // A stored checkpoint needs no session (after a reload); "now" needs the run's model.
+      const id = cmd.checkpointId;
+      const bytes = id ? await (await needEngine()).readCheckpoint(id) : await queue.run(() => needSession('export checkpoint').exportCheckpoint());
       const buffer = bytes.slice().buffer;
-      post({ type: 'checkpointExported', requestId: cmd.requestId, fileName: `detr_checkpoint_iter${s.iter}.ckpt`, bytes: buffer }, [buffer]);
+      const fileName = id ? id.replace('/', '_') : `${session!.runId}_checkpoint_${String(session!.iter).padStart(7, '0')}.safetensors`;
+      post({ type: 'checkpointExported', requestId: cmd.requestId, fileName, bytes: buffer }, [buffer]);
       return;
     }
     case 'openMetrics': {

@@ -2,12 +2,14 @@
  * What one chart draws, from full-resolution series (pure; no React, no DOM).
  *
  * Every point stays in the store. A chart draws the raw values of its main series as min/max
- * buckets (~2 points per pixel column: the envelope and every spike kept), each smoothed line as
- * one mean point per pixel column (a clean trend), and scales its y axis to cover everything drawn
- * (positive values only on a log scale).
+ * buckets (~2 points per bucket: the envelope and every spike kept), each smoothed line through
+ * one mean point per bucket (a clean trend), and scales its y axis to cover everything drawn
+ * (positive values only on a log scale). recharts gets ONE array of rows per chart, at the raw
+ * points' x positions: each row holds the raw values and every smoothed line there (interpolated
+ * between its bucket means). A few hundred rows, never the whole history: a redraw costs the same
+ * at 100 points and at 100k, and every recharts Line walks the same short array.
  */
 import { bucketMeans, unionIndices } from './downsample';
-import type { Scale } from './scale';
 
 export interface SeriesData {
   key: string;
@@ -60,23 +62,55 @@ export function paddedDomain(lo: number, hi: number, logScale: boolean): [number
   return [lo - pad, hi + pad];
 }
 
+/** One row of a chart's data: `x` and one value per drawn line (null: a gap). */
+export type ChartRow = Record<string, number | null>;
+
+export interface RowLine {
+  /** The row key the line's values go under. */
+  id: string;
+  /** Index of the series in the frame. */
+  series: number;
+  /** 'raw': the raw values at the rows; 'smooth': the series' smoothed line. */
+  kind: 'raw' | 'smooth';
+}
+
+/** y at x on the polyline through (xs[k], ys[k]) (xs ascending), held flat beyond its ends; NaN across a gap. */
+function interpolate(xs: Float64Array, ys: Float64Array, x: number, from: number): { y: number; k: number } {
+  const n = xs.length;
+  if (n === 0) return { y: NaN, k: 0 };
+  let k = from;
+  while (k < n - 1 && xs[k + 1] <= x) k++;
+  if (x <= xs[0]) return { y: ys[0], k };
+  if (k >= n - 1) return { y: ys[n - 1], k };
+  const t = (x - xs[k]) / (xs[k + 1] - xs[k]);
+  return { y: ys[k] + t * (ys[k + 1] - ys[k]), k };
+}
+
 /**
- * An SVG path through (x[i], y[i]) for i in `indices` (default: every point); breaks at
- * undrawable values.
+ * The rows recharts draws: one per raw point kept (frame.rawIndices), ascending x. A smoothed line
+ * whose series is unsmoothed (smoothed === raw) takes the raw values themselves, so no spike is
+ * averaged away.
  */
-export function linePath(x: ArrayLike<number>, y: ArrayLike<number>, indices: ArrayLike<number> | null, sx: Scale, sy: Scale, logScale: boolean): string {
-  let d = '';
-  let pen = false;
-  const n = indices ? indices.length : Math.min(x.length, y.length);
-  for (let k = 0; k < n; k++) {
-    const i = indices ? indices[k] : k;
-    const v = y[i];
-    if (!drawable(v, logScale)) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${sx(x[i]).toFixed(1)} ${sy(v).toFixed(1)}`;
-    pen = true;
+export function chartRows(x: ArrayLike<number>, series: readonly SeriesData[], frame: ChartFrame, lines: readonly RowLine[], logScale: boolean): ChartRow[] {
+  const idx = frame.rawIndices;
+  const rows: ChartRow[] = new Array(idx.length);
+  const cursor = new Int32Array(lines.length);
+  for (let r = 0; r < idx.length; r++) {
+    const i = idx[r];
+    const row: ChartRow = { x: x[i] };
+    lines.forEach((l, j) => {
+      const s = series[l.series];
+      let v: number;
+      if (l.kind === 'raw' || s.smoothed === s.raw) v = s.raw[i];
+      else {
+        const m = frame.smooth[l.series];
+        const at = interpolate(m.x, m.y, x[i], cursor[j]);
+        cursor[j] = at.k;
+        v = at.y;
+      }
+      row[l.id] = drawable(v, logScale) ? v : null;
+    });
+    rows[r] = row;
   }
-  return d;
+  return rows;
 }

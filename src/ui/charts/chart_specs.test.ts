@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildChartFrame, linePath, paddedDomain } from './chart_rows';
+import { buildChartFrame, chartRows, paddedDomain } from './chart_rows';
 import { chartSpecs } from './chart_specs';
-import { linearScale } from './scale';
+import { bucketMeans, minMaxIndices } from './downsample';
 
 describe('chartSpecs', () => {
   it('draws the DETR charts before any data', () => {
@@ -55,10 +55,37 @@ describe('paddedDomain', () => {
   });
 });
 
-describe('linePath', () => {
-  it('moves, draws, and breaks at gaps', () => {
-    const sx = linearScale([0, 4], [0, 40]);
-    const sy = linearScale([0, 10], [100, 0]);
-    expect(linePath([0, 1, 2, 3, 4], [0, 5, NaN, 10, 10], [0, 1, 2, 3, 4], sx, sy, false)).toBe('M0.0 100.0L10.0 50.0M30.0 0.0L40.0 0.0');
+describe('chartRows', () => {
+  it('gives one row per raw point kept, with raw values and smoothed lines interpolated between bucket means', () => {
+    // 8 points, 2 buckets of 4 for the means: x 1.5 -> mean 2, x 5.5 -> mean 6.
+    const x = [0, 1, 2, 3, 4, 5, 6, 7];
+    const raw = [0, 9, 2, 3, 4, 5, -1, 7];
+    const smoothed = [0, 2, 2, 4, 6, 6, 6, 6];
+    const series = [{ key: 'a', raw, smoothed, main: true }];
+    // As buildChartFrame would keep them with 2 min/max buckets: 0, 1 (max), 6 (min), 7.
+    const frame = { rawIndices: Int32Array.from([0, 1, 6, 7]), smooth: [bucketMeans(x, smoothed, 2)], domain: [-1, 9] as [number, number] };
+    expect(Array.from(minMaxIndices(raw, 2))).toEqual([0, 1, 6, 7]);
+    const rows = chartRows(x, series, frame, [{ id: 'a-raw', series: 0, kind: 'raw' }, { id: 'a', series: 0, kind: 'smooth' }], false);
+    // smoothed at x 0 and 1: held at the first mean (2) before 1.5; at x 6: 6; at x 7: held at 6.
+    expect(rows).toEqual([
+      { x: 0, 'a-raw': 0, a: 2 },
+      { x: 1, 'a-raw': 9, a: 2 },
+      { x: 6, 'a-raw': -1, a: 6 },
+      { x: 7, 'a-raw': 7, a: 6 },
+    ]);
+    // Between two means: linear (x 3.5 is halfway from 2 to 6).
+    const f2 = { ...frame, rawIndices: Int32Array.from([3]) };
+    expect(chartRows([0, 1, 2, 3.5], series, f2, [{ id: 'a', series: 0, kind: 'smooth' }], false)).toEqual([{ x: 3.5, a: 4 }]);
+  });
+
+  it('uses the raw values for an unsmoothed line, and leaves undrawable values as gaps', () => {
+    const raw = [1, -2, NaN];
+    const series = [{ key: 'b', raw, smoothed: raw, main: true }];
+    const frame = buildChartFrame([0, 1, 2], series, true, 100);
+    expect(chartRows([0, 1, 2], series, frame, [{ id: 'b', series: 0, kind: 'smooth' }], true)).toEqual([
+      { x: 0, b: 1 },
+      { x: 1, b: null },
+      { x: 2, b: null },
+    ]);
   });
 });

@@ -47,10 +47,12 @@ describe('minMaxIndices', () => {
 
 describe('bucketMeans', () => {
   it('averages each bucket (worked by hand) and keeps gaps', () => {
-    // 6 points, 3 buckets of 2: (0,1)->(0.5, 2), (2,3)->(2.5, 6), (4,5)-> all NaN -> gap
+    // 6 points, 3 buckets of 2: (0,1)->(0.5, 2), (2,3)->(2.5, 6), (4,5)-> all NaN -> gap at x 4.5
     const r = bucketMeans([0, 1, 2, 3, 4, 5], [1, 3, 5, 7, NaN, NaN], 3);
-    expect(Array.from(r.x)).toEqual([0.5, 2.5, 4]);
+    expect(Array.from(r.x)).toEqual([0.5, 2.5, 4.5]);
     expect(Array.from(r.y)).toEqual([2, 6, NaN]);
+    // x does not depend on which values are finite: two series of one chart share their x positions.
+    expect(Array.from(bucketMeans([0, 1, 2, 3, 4, 5], [NaN, 3, 5, NaN, 1, 1], 3).x)).toEqual(Array.from(r.x));
   });
 
   it('returns short series whole', () => {

@@ -47,10 +47,11 @@ export function unionIndices(series: readonly ArrayLike<number>[], buckets: numb
 }
 
 /**
- * The mean point of each of `buckets` equal index ranges (finite values only): a trend line, one
- * point per pixel column. Used for smoothed lines, whose min/max envelope would draw a band of
- * residual noise; the raw layer keeps the envelope and the spikes. Series at most `buckets` long
- * are returned whole.
+ * The mean point of each of `buckets` equal index ranges: a trend line, one point per pixel column.
+ * Used for smoothed lines, whose min/max envelope would draw a band of residual noise; the raw layer
+ * keeps the envelope and the spikes. x is the mean of the bucket's x whatever the values, so every
+ * series of a chart shares the same x positions (one row each in the chart's data); y is the mean of
+ * the bucket's finite values (NaN for an all-gap bucket). Series at most `buckets` long are returned whole.
  */
 export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, buckets: number): { x: Float64Array; y: Float64Array } {
   const n = Math.min(x.length, y.length);
@@ -64,14 +65,13 @@ export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, buckets:
     let sy = 0;
     let c = 0;
     for (let i = start; i < end; i++) {
+      sx += x[i];
       const v = y[i];
       if (!Number.isFinite(v)) continue;
-      sx += x[i];
       sy += v;
       c++;
     }
-    // An all-gap bucket stays a gap.
-    xs[b] = c > 0 ? sx / c : x[start];
+    xs[b] = sx / (end - start);
     ys[b] = c > 0 ? sy / c : NaN;
   }
   return { x: xs, y: ys };

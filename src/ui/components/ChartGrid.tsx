@@ -10,7 +10,7 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 const AUX_COLORS = ['#9fb8d3', '#86a6c8', '#6d93bc', '#5581b1', '#3e6ea5', '#2b5b92'];
 const EVAL_KEYS = ['AP', 'AP50', 'AP75'] as const;
 /** Charts redraw at most this often (the store may change ~10 times a second). */
-const REDRAW_MS = 250;
+const REDRAW_MS = 700;
 const EMPTY = new Float64Array(0);
 
 function evalInput(evals: readonly EvalPoint[]): ChartInput {

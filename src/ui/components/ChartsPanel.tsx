@@ -2,6 +2,7 @@ import { useStudio } from '../store';
 import { MAX_SMOOTHING } from '../store/metrics_slice';
 import { selectChart, selectEvals, selectIsRunActive, selectMetrics } from '../store/selectors';
 import { useWorkerCommands } from '../hooks/useTrainingWorker';
+import { CategoryApTable } from './CategoryApTable';
 import { ChartGrid } from './ChartGrid';
 import { Icon } from './Icon';
 import { Panel } from './Panel';
@@ -18,6 +19,7 @@ export function ChartsPanel() {
   const setLogScale = useStudio((s) => s.setLogScale);
   const setShowAux = useStudio((s) => s.setShowAux);
   const { send } = useWorkerCommands();
+  const hasModel = useStudio((s) => s.runId !== null && s.runStatus !== 'idle' && s.runStatus !== 'starting');
 
   const toolbar = (
     <div className="chart-toolbar">
@@ -32,6 +34,9 @@ export function ChartsPanel() {
       <label title={hasAux ? 'Losses of each decoder layer (aux_loss)' : 'Appear once a run with aux_loss writes them'}>
         <input type="checkbox" checked={chart.showAux} onChange={(e) => setShowAux(e.target.checked)} /> Auxiliary losses
       </label>
+      <button type="button" className="btn small" data-testid="evaluate" disabled={!hasModel} onClick={() => send({ type: 'evaluate' })} title="COCO box AP of the current model on the validation set (the training set when there is none)">
+        <Icon name="target" size={13} /> Evaluate
+      </button>
       <label className={`btn small${runActive ? ' disabled' : ''}`} title="Chart a run trained elsewhere (the CLI's metrics.jsonl)" aria-disabled={runActive}>
         <Icon name="upload" size={13} /> metrics.jsonl
         <input
@@ -53,6 +58,7 @@ export function ChartsPanel() {
   return (
     <Panel id="charts" title="Charts" subtitle={log.length > 0 ? `${log.length} points${source ? ` · ${source}` : ''}` : undefined} actions={toolbar}>
       <ChartGrid log={log} evals={evals} settings={chart} />
+      <CategoryApTable evals={evals} />
     </Panel>
   );
 }

@@ -1,5 +1,6 @@
-import { memo, useId, useMemo, useRef, useState, type PointerEvent } from 'react';
-import { buildChartFrame, linePath, type SeriesData } from '../charts/chart_rows';
+import { memo, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
+import { buildChartFrame, chartRows, type RowLine, type SeriesData } from '../charts/chart_rows';
 import { linearScale, logScale as makeLogScale, nearestIndex, type Scale } from '../charts/scale';
 import { IncrementalEma } from '../charts/smoothing';
 import { formatMetric, formatTick } from '../format';
@@ -8,11 +9,13 @@ import { useStaggered } from '../hooks/useStaggered';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
 
 /**
- * One chart as plain SVG. Every point stays in the store; the chart smooths incrementally
- * (TensorBoard's debiased EMA) and draws ~2 points per pixel column (min/max buckets), so a redraw
- * at 100k points costs a few ms. (Recharts was measured at 35-50 ms of main-thread CPU per chart
- * update on the 2-core CI machine: it re-renders synchronously through its store after each commit
- * and builds several objects per point.)
+ * One chart, drawn by recharts. Every point stays in the store; recharts is handed only what a
+ * chart of this width can show, a few hundred points per series: the raw values as min/max buckets
+ * (spikes survive) and each smoothed line (TensorBoard's debiased EMA, computed incrementally) as
+ * one mean per bucket. No animation, no dots, explicit domains and ticks (recharts computes none
+ * over the data), and the hover line is an overlay that never re-renders recharts. Together with
+ * the grid's throttling and per-chart staggering (ChartGrid, useStaggered) a chart's update is one
+ * short task whatever the run's length.
  */
 
 export interface ChartLine {
@@ -48,7 +51,31 @@ interface Props {
 
 const HEIGHT = 150;
 const WIDE_HEIGHT = 210;
-const M = { top: 8, right: 12, bottom: 20, left: 50 };
+const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+const Y_AXIS_WIDTH = 50;
+const X_AXIS_HEIGHT = 20;
+/**
+ * Min/max buckets: a chart's data has at most 2 rows per bucket, shared by all its lines. recharts'
+ * work grows with rows x lines, so a chart with many lines (auxiliary losses) gets fewer buckets:
+ * 150-300 (300-600 points per series), about one row per pixel, rows x lines <= ~1400.
+ */
+const MIN_BUCKETS = 150;
+const MAX_BUCKETS = 300;
+const ROW_LINE_BUDGET = 1400;
+/** Tick labels as plain <text>: recharts' default <Text> measures each label's words in the DOM. */
+type TickProps = { x: number | string; y: number | string; payload: { value: unknown } };
+const XTick = ({ x, y, payload }: TickProps) => (
+  <text className="chart-tick" x={x} y={Number(y) + 11} textAnchor="middle">
+    {formatIteration(Number(payload.value))}
+  </text>
+);
+const YTick = ({ x, y, payload }: TickProps) => (
+  <text className="chart-tick" x={Number(x) - 6} y={Number(y) + 4} textAnchor="end">
+    {formatTick(Number(payload.value))}
+  </text>
+);
+/** The grid's lines are given in pixels: recharts' default generators measure every tick label in the DOM. */
+const NO_POINTS = () => [];
 
 /** Iterations on the x axis: 12k, 1.5M. */
 function formatIteration(v: number): string {
@@ -72,39 +99,83 @@ function useSmoothedSeries(input: ChartInput): SeriesData[] {
   }, [lines, smoothing, generation]);
 }
 
+interface DrawnLine extends RowLine {
+  className: string;
+  color: string;
+  width: number;
+  opacity: number;
+}
+
 export const MetricChart = memo(function MetricChart(props: Props) {
   // Each chart takes new data in its own task (see useStaggered).
   const input = useStaggered(props.input);
   const { x, lines, smoothing, logScale } = input;
   const series = useSmoothedSeries(input);
   const [bodyRef, width] = useElementWidth<HTMLDivElement>();
+  // recharts mounts once, in its own staggered task, as soon as the width is known (at page load):
+  // data arriving later only updates it, and no chart's first mount lands in the middle of training.
+  const mounted = useStaggered(width > 0);
   const height = props.wide ? WIDE_HEIGHT : HEIGHT;
-  const plotW = Math.max(10, width - M.left - M.right);
-  const plotH = height - M.top - M.bottom;
-  const clipId = useId();
+  const plot = { left: MARGIN.left + Y_AXIS_WIDTH, top: MARGIN.top, width: Math.max(10, width - MARGIN.left - Y_AXIS_WIDTH - MARGIN.right), height: height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT };
   const [hoverPx, setHoverPx] = useState<number | null>(null);
 
   const drawing = useMemo(() => {
-    const frame = buildChartFrame(x, series, logScale, 2 * plotW);
-    if (!frame.domain || width === 0) return null;
-    const xDomain: [number, number] = [x[0], x[x.length - 1]];
-    const sx = linearScale(xDomain, [M.left, M.left + plotW], Math.max(2, Math.floor(plotW / 55)));
-    const sy: Scale = logScale ? makeLogScale(frame.domain, [M.top + plotH, M.top]) : linearScale(frame.domain, [M.top + plotH, M.top], Math.max(2, Math.floor(plotH / 32)));
-    const paths = series.map((s, i) => ({
-      key: s.key,
-      color: lines[i].color,
-      main: s.main,
-      raw: s.main && smoothing > 0 && !props.dots ? linePath(x, s.raw, frame.rawIndices, sx, sy, logScale) : '',
-      smooth: linePath(frame.smooth[i].x, frame.smooth[i].y, null, sx, sy, logScale),
-    }));
-    return { sx, sy, paths };
-  }, [series, x, lines, logScale, smoothing, plotW, plotH, width, props.dots]);
+    const nLines = series.length + series.filter((s) => s.main && smoothing > 0 && !props.dots).length;
+    const buckets = Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, Math.floor(plot.width / 2), Math.floor(ROW_LINE_BUDGET / 2 / Math.max(1, nLines))));
+    const frame = buildChartFrame(x, series, logScale, 2 * buckets);
+    if (width === 0) return null;
+    if (!frame.domain) return { empty: true, sx: null, sy: null, xDomain: [0, 1] as [number, number], yDomain: [0, 1] as [number, number], xTicks: [], yTicks: [], drawn: [], rows: [] };
+    const xDomain: [number, number] = x[0] === x[x.length - 1] ? [x[0] - 1, x[0] + 1] : [x[0], x[x.length - 1]];
+    const sx = linearScale(xDomain, [plot.left, plot.left + plot.width], Math.max(2, Math.floor(plot.width / 60)));
+    const sy: Scale = logScale ? makeLogScale(frame.domain, [plot.top + plot.height, plot.top]) : linearScale(frame.domain, [plot.top + plot.height, plot.top], Math.max(2, Math.floor(plot.height / 32)));
+    const drawn: DrawnLine[] = [];
+    series.forEach((s, i) => {
+      if (s.main && smoothing > 0 && !props.dots) drawn.push({ id: `${s.key}-raw`, series: i, kind: 'raw', className: 'dense-path', color: lines[i].color, width: 1, opacity: 0.25 });
+    });
+    series.forEach((s, i) => {
+      drawn.push({ id: s.key, series: i, kind: 'smooth', className: s.main ? 'smooth-path' : 'dense-path aux-path', color: lines[i].color, width: s.main ? 1.8 : 1, opacity: s.main ? 1 : 0.8 });
+    });
+    const rows = chartRows(x, series, frame, drawn, logScale);
+    // Iterations are whole: no tick at 0.5.
+    const xTicks = sx.ticks.filter((t) => Number.isInteger(t));
+    return { empty: false, sx, sy, xDomain, yDomain: sy.domain as [number, number], xTicks, yTicks: [...sy.ticks], drawn, rows };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- plot is derived from width and height
+  }, [series, x, lines, logScale, smoothing, width, height, props.dots]);
+
+  // The same element while only the hover moves: React skips recharts entirely.
+  const chart = useMemo(
+    () =>
+      drawing &&
+      mounted && (
+        <LineChart data={drawing.rows} width={width} height={height} margin={MARGIN} role="img" aria-label={`${props.title} over ${props.xLabel ?? 'iteration'}s`}>
+          <CartesianGrid vertical={false} stroke="#eef0f4" horizontalPoints={drawing.sy ? drawing.yTicks.map(drawing.sy) : []} verticalCoordinatesGenerator={NO_POINTS} />
+          <XAxis type="number" dataKey="x" domain={drawing.xDomain} ticks={drawing.xTicks} height={X_AXIS_HEIGHT} allowDataOverflow tick={XTick} tickLine={false} stroke="#d9dde4" interval={0} />
+          <YAxis type="number" scale={logScale ? 'log' : 'linear'} domain={drawing.yDomain} ticks={drawing.yTicks} width={Y_AXIS_WIDTH} allowDataOverflow tick={YTick} tickLine={false} axisLine={false} interval={0} />
+          {drawing.drawn.map((l) => (
+            <Line
+              key={l.id}
+              dataKey={l.id}
+              type="linear"
+              className={l.className}
+              stroke={l.color}
+              strokeWidth={l.width}
+              strokeOpacity={l.opacity}
+              dot={props.dots ? { r: 2.5, fill: l.color, strokeWidth: 0 } : false}
+              activeDot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+          ))}
+        </LineChart>
+      ),
+    [drawing, mounted, width, height, logScale, props.dots, props.title, props.xLabel],
+  );
 
   const mainIdx = lines.findIndex((l) => l.main);
   const lastValue = mainIdx >= 0 && x.length > 0 ? series[mainIdx].smoothed[x.length - 1] : undefined;
 
   let hover: { i: number; px: number; rows: TooltipRow[] } | null = null;
-  if (drawing && hoverPx !== null && x.length > 0) {
+  if (drawing?.sx && hoverPx !== null && x.length > 0) {
     const i = nearestIndex(x, drawing.sx.invert(hoverPx));
     const rows = series
       .map((s, k) => ({ key: s.key, label: lines[k].label, color: lines[k].color, value: s.smoothed[i], raw: s.main && smoothing > 0 ? s.raw[i] : undefined }))
@@ -112,9 +183,9 @@ export const MetricChart = memo(function MetricChart(props: Props) {
     hover = { i, px: drawing.sx(x[i]), rows };
   }
 
-  const onMove = (e: PointerEvent<SVGSVGElement>) => {
+  const onMove = (e: PointerEvent<HTMLDivElement>) => {
     const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
-    setHoverPx(px >= M.left && px <= M.left + plotW ? px : null);
+    setHoverPx(px >= plot.left && px <= plot.left + plot.width ? px : null);
   };
 
   return (
@@ -124,47 +195,14 @@ export const MetricChart = memo(function MetricChart(props: Props) {
         <span className="chart-sub">{props.subtitle}</span>
         <span className="chart-last">{lastValue !== undefined && Number.isFinite(lastValue) ? formatMetric(lastValue) : ''}</span>
       </figcaption>
-      <div className="chart-body" ref={bodyRef} style={{ height }}>
-        {!drawing ? (
-          <div className="chart-empty">{x.length === 0 ? (props.emptyText ?? 'Waiting for the first iteration') : 'Nothing to draw on this scale'}</div>
-        ) : (
-          <svg width={width} height={height} onPointerMove={onMove} onPointerLeave={() => setHoverPx(null)} role="img" aria-label={`${props.title} over ${props.xLabel ?? 'iteration'}s`}>
-            <defs>
-              <clipPath id={clipId}>
-                <rect x={M.left} y={M.top - 2} width={plotW} height={plotH + 4} />
-              </clipPath>
-            </defs>
-            {drawing.sy.ticks.map((t) => (
-              <g key={t}>
-                <line className="chart-grid" x1={M.left} x2={M.left + plotW} y1={drawing.sy(t)} y2={drawing.sy(t)} />
-                <text className="chart-tick" x={M.left - 6} y={drawing.sy(t) + 4} textAnchor="end">
-                  {formatTick(t)}
-                </text>
-              </g>
-            ))}
-            <line className="chart-axis" x1={M.left} x2={M.left + plotW} y1={M.top + plotH} y2={M.top + plotH} />
-            {drawing.sx.ticks.map((t) => (
-              <text key={t} className="chart-tick" x={drawing.sx(t)} y={height - 5} textAnchor="middle">
-                {formatIteration(t)}
-              </text>
-            ))}
-            <g clipPath={`url(#${clipId})`}>
-              {drawing.paths.map((p) => p.raw && <path key={`${p.key}-raw`} className="dense-path" d={p.raw} stroke={p.color} strokeOpacity={0.25} strokeWidth={1} />)}
-              {drawing.paths.map((p) => (
-                <path key={p.key} className={p.main ? 'smooth-path' : 'dense-path aux-path'} d={p.smooth} stroke={p.color} strokeWidth={p.main ? 1.8 : 1} strokeOpacity={p.main ? 1 : 0.8} />
-              ))}
-              {props.dots &&
-                series.map((s, k) =>
-                  Array.from(s.smoothed, (v, i) => (Number.isFinite(v) ? <circle key={`${s.key}-${i}`} cx={drawing.sx(x[i])} cy={drawing.sy(v)} r={2.5} fill={lines[k].color} /> : null)),
-                )}
-            </g>
-            {hover && (
-              <g className="chart-hover">
-                <line x1={hover.px} x2={hover.px} y1={M.top} y2={M.top + plotH} />
-                {hover.rows.map((r) => (logScale && r.value <= 0 ? null : <circle key={r.key} cx={hover!.px} cy={drawing.sy(r.value)} r={3} fill={r.color} />))}
-              </g>
-            )}
-          </svg>
+      <div className="chart-body" ref={bodyRef} style={{ height }} onPointerMove={drawing?.sx ? onMove : undefined} onPointerLeave={() => setHoverPx(null)}>
+        {chart}
+        {(!drawing || drawing.empty) && <div className="chart-empty">{x.length === 0 ? (props.emptyText ?? 'Waiting for the first iteration') : 'Nothing to draw on this scale'}</div>}
+        {drawing?.sy && hover && (
+          <div className="chart-hover" aria-hidden="true">
+            <div className="hover-line" style={{ left: hover.px, top: plot.top, height: plot.height }} />
+            {hover.rows.map((r) => (logScale && r.value <= 0 ? null : <div key={r.key} className="hover-dot" style={{ left: hover!.px, top: drawing.sy(r.value), background: r.color }} />))}
+          </div>
         )}
         {hover && hover.rows.length > 0 && (
           <div className="tooltip-anchor" style={{ left: hover.px > width / 2 ? undefined : hover.px + 12, right: hover.px > width / 2 ? width - hover.px + 12 : undefined }}>

@@ -1,5 +1,5 @@
 import { useStudio } from '../store';
-import { selectConfig, selectConfigIssue, selectTrainDataset } from '../store/selectors';
+import { selectConfig, selectConfigIssue, selectRunNotes, selectTrainDataset } from '../store/selectors';
 import { ACTIVE_RUN, type RunStatus } from '../store/run_slice';
 import { lastValue } from '../store/metric_log';
 import { useRunView, useThroughput, useBackendView } from '../hooks/useRunView';
@@ -9,6 +9,7 @@ import { BackendLine } from './BackendLine';
 import { Callout } from './Callout';
 import { Icon } from './Icon';
 import { Panel } from './Panel';
+import { ResumeOffer } from './ResumeOffer';
 import { StatTile } from './StatTile';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
@@ -32,6 +33,7 @@ export function TrainingPanel() {
   const train = useStudio(selectTrainDataset);
   const lastLoss = useStudio((s) => lastValue(s.metrics, 'total_loss'));
   const lastLr = useStudio((s) => lastValue(s.metrics, 'lr'));
+  const notes = useStudio(selectRunNotes);
   const { requestStart, requestPause, requestResume, requestStop } = useStudio.getState();
   const { send } = useWorkerCommands();
 
@@ -83,6 +85,7 @@ export function TrainingPanel() {
         </button>
       </div>
       {blocker && !active && <p className="hint">{blocker}</p>}
+      {!active && <ResumeOffer disabled={workerStatus !== 'ready'} />}
       <div className="stats">
         <StatTile label="Iteration">
           <span data-testid="train-iteration">{run.iteration}</span>
@@ -108,6 +111,13 @@ export function TrainingPanel() {
           <span>{run.maxIter > 0 ? `${pct.toFixed(1)}%` : `${config.epochs} epochs · batch ${config.batch_size}`}</span>
         </div>
       </div>
+      {notes.length > 0 && (
+        <ul className="run-notes" data-testid="run-notes">
+          {notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
       {run.runError && (
         <Callout kind="danger">
           <p>{run.runError}</p>

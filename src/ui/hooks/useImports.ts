@@ -35,7 +35,8 @@ export function useImports() {
   const importWeights = useCallback(
     (file: File) => {
       requestWeightsImport(file.name);
-      send({ type: 'importWeights', file });
+      // Checked against the editor's config: the page says what loads and what does not fit.
+      send({ type: 'importWeights', file, config: useStudio.getState().config });
     },
     [send, requestWeightsImport],
   );

@@ -26,7 +26,7 @@ export function useWorkerCommands(): WorkerCommands {
 
 /** Side effects of events that the pure reducer cannot do. */
 function sideEffects(event: WorkerEvent): void {
-  if (event.type === 'weightsExported' || event.type === 'checkpointExported') saveBytes(event.fileName, event.bytes);
+  if (event.type === 'weightsExported' || event.type === 'checkpointExported' || event.type === 'metricsExported') saveBytes(event.fileName, event.bytes);
 }
 
 export function useTrainingWorker(): WorkerCommands {

@@ -1,7 +1,7 @@
 /** Artifacts slice: saved checkpoints, predictions, and downloads in flight. */
 import type { CheckpointInfo, PredictionResult } from '../../worker/protocol';
 
-export type ExportKind = 'weights' | 'checkpoint';
+export type ExportKind = 'weights' | 'checkpoint' | 'metrics';
 
 export interface ArtifactsSlice {
   checkpoints: readonly CheckpointInfo[];

@@ -23,6 +23,9 @@ export const PERSIST: Readonly<Record<keyof StudioState, boolean>> = Object.free
   phase: false,
   runError: false,
   notices: false,
+  runs: false, // the worker lists them from IndexedDB
+  runId: false,
+  runNotes: false,
   // data (datasets live in IndexedDB: the worker lists them again after a reload; weights re-imported)
   datasets: false,
   weights: false,

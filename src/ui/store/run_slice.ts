@@ -2,7 +2,7 @@
  * Run slice: the worker connection, the backend it picked, and the training run's status and
  * position. Pure actions for what the page asks; the worker's answers arrive in worker_events.ts.
  */
-import type { BackendName, BackendReport } from '../../worker/protocol';
+import type { BackendName, BackendReport, RunInfo } from '../../worker/protocol';
 
 export type WorkerStatus = 'connecting' | 'ready' | 'failed';
 /** `pausing` / `stopping`: asked for, not yet confirmed by the worker. */
@@ -34,6 +34,12 @@ export interface RunSlice {
   runError: string | null;
   /** Messages from commands that failed outside a run (export, predict...), newest last. */
   notices: readonly Notice[];
+  /** Runs stored in this browser (newest first): their checkpoints, and the one a reload can resume. */
+  runs: readonly RunInfo[];
+  /** The stored run the worker trains (or trained last in this page). */
+  runId: string | null;
+  /** What starting the run reported (weights loaded, class head re-initialised, resumed...). */
+  runNotes: readonly string[];
 }
 
 export function initialRunSlice(): RunSlice {
@@ -49,6 +55,9 @@ export function initialRunSlice(): RunSlice {
     phase: null,
     runError: null,
     notices: [],
+    runs: [],
+    runId: null,
+    runNotes: [],
   };
 }
 

@@ -5,6 +5,7 @@
 import { column } from './metric_log';
 import { ACTIVE_RUN } from './run_slice';
 import type { StudioState } from './state';
+import type { RunInfo } from '../../worker/protocol';
 
 export const selectRunStatus = (s: StudioState) => s.runStatus;
 export const selectIteration = (s: StudioState) => s.iteration;
@@ -22,6 +23,19 @@ export const selectWeights = (s: StudioState) => s.weights;
 export const selectCheckpoints = (s: StudioState) => s.checkpoints;
 export const selectNotices = (s: StudioState) => s.notices;
 export const selectIsRunActive = (s: StudioState) => ACTIVE_RUN.has(s.runStatus);
+export const selectRuns = (s: StudioState) => s.runs;
+export const selectRunNotes = (s: StudioState) => s.runNotes;
+
+/**
+ * The stored run a reload can resume: the newest one with a checkpoint that has not reached its
+ * last iteration, unless this page is training it right now.
+ */
+export const selectResumable = (s: StudioState): RunInfo | undefined => {
+  const run = s.runs.find((r) => r.checkpoints.length > 0);
+  if (!run || run.iteration >= run.maxIter || run.status === 'finished') return undefined;
+  if (run.id === s.runId && ACTIVE_RUN.has(s.runStatus)) return undefined;
+  return run;
+};
 
 /** num_classes the dataset calls for, when the config disagrees (DETR: max category id + 1). */
 export const selectNumClassesSuggestion = (s: StudioState): number | undefined => {

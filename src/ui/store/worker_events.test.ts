@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsRecord, WorkerEvent } from '../../worker/protocol';
+import type { MetricsRecord, RunInfo, WorkerEvent } from '../../worker/protocol';
 import { column } from './metric_log';
 import { dedupedStorage, PERSIST, persistedPart } from './persist';
 import { runActions } from './run_slice';
-import { throughput, selectNumClassesSuggestion } from './selectors';
+import { throughput, selectNumClassesSuggestion, selectResumable } from './selectors';
 import { initialState, type StudioState } from './state';
 import { applyWorkerEvent } from './worker_events';
 
@@ -112,5 +112,39 @@ describe('dedupedStorage', () => {
     s.setItem('k', 'b');
     s.setItem('k', 'b');
     expect(writes).toEqual(['a', 'b']);
+  });
+});
+
+describe('stored runs', () => {
+  const run = (over: Partial<RunInfo> = {}): RunInfo => ({
+    id: 'run-a', name: 'shapes · resnet18', createdAt: 1, updatedAt: 2, iteration: 40, epoch: 4, maxIter: 100, status: 'running',
+    checkpoints: [{ id: 'run-a/checkpoint_0000040.safetensors', iteration: 40, epoch: 4, savedAt: 2, sizeBytes: 10 }], ...over,
+  });
+
+  it('after a reload, restores a resumed run: its history, evaluations and config', () => {
+    let s = play(initialState(), ready, { type: 'runsListed', runs: [run()] });
+    expect(selectResumable(s)?.id).toBe('run-a');
+    const rows = [0, 1, 2].map((i) => rec(i));
+    const chunk = { keys: ['iteration', 'total_loss'], columns: [Float64Array.from(rows, (r) => r.iteration), Float64Array.from([9, 8, 7])], rows: 3 };
+    const stats = { AP: 0.1, AP50: 0.2, AP75: 0.05, APs: -1, APm: -1, APl: -1, AR1: 0, AR10: 0, AR100: 0, ARs: -1, ARm: -1, ARl: -1 };
+    const config = { ...s.config, lr: 3e-4 };
+    s = { ...s, ...runActions.requestStart(s) };
+    s = play(s, { type: 'metricsRestored', chunk, evals: [{ iteration: 1, stats }] });
+    s = play(s, { type: 'started', iteration: 3, maxIter: 100, itersPerEpoch: 10, runId: 'run-a', config, notes: ['resumed at iteration 3'] });
+    expect(Array.from(column(s.metrics, 'total_loss')!)).toEqual([9, 8, 7]);
+    expect(s.evals).toEqual([{ iteration: 1, stats }]);
+    expect([s.runStatus, s.iteration, s.runId, s.runNotes]).toEqual(['running', 3, 'run-a', ['resumed at iteration 3']]);
+    expect(JSON.parse(s.configText).lr).toBe(3e-4);
+    expect(s.config.lr).toBe(3e-4);
+    // Training it: nothing to offer.
+    expect(selectResumable(s)).toBeUndefined();
+  });
+
+  it('offers no resume for a finished run, a run without checkpoints, or none at all', () => {
+    expect(selectResumable(play(initialState(), { type: 'runsListed', runs: [] }))).toBeUndefined();
+    expect(selectResumable(play(initialState(), { type: 'runsListed', runs: [run({ status: 'finished', iteration: 100 })] }))).toBeUndefined();
+    expect(selectResumable(play(initialState(), { type: 'runsListed', runs: [run({ checkpoints: [] })] }))).toBeUndefined();
+    // The newest run with a checkpoint counts, older ones do not.
+    expect(selectResumable(play(initialState(), { type: 'runsListed', runs: [run({ id: 'run-b', checkpoints: [] }), run()] }))?.id).toBe('run-a');
   });
 });

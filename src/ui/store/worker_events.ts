@@ -4,6 +4,8 @@
  * downloaded file) happen in the hook that receives them, not here.
  */
 import type { WorkerCommandType, WorkerEvent } from '../../worker/protocol';
+import { configToText } from '../config_presets';
+import { configActions } from './config_slice';
 import { withoutRequest } from './artifacts_slice';
 import { applyListing, dataActions, withDataset } from './data_slice';
 import { appendColumns, appendRecords, resetLog, truncateFrom } from './metric_log';
@@ -63,7 +65,12 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
       // A fresh run clears the charts (as does any run after an opened metrics file); a resumed
       // one drops what lies at or after its start.
       const fresh = event.iteration === 0 || s.metricsSource !== null;
+      // A resumed run brings its own config (from its checkpoint): the editor shows it.
+      const config = event.config && JSON.stringify(event.config) !== JSON.stringify(s.config) ? configActions.setConfigText(s, configToText(event.config)) : {};
       return {
+        ...config,
+        runId: event.runId ?? s.runId,
+        runNotes: event.notes ?? [],
         runStatus: 'running',
         runError: null,
         phase: null,
@@ -76,6 +83,11 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
         evals: fresh ? [] : s.evals.filter((e) => e.iteration < event.iteration),
       };
     }
+    case 'metricsRestored':
+      // A resumed run's history, before its `started`: the charts continue where it stopped.
+      return { metrics: appendColumns(resetLog(s.metrics), event.chunk, event.chunk.rows), metricsSource: null, evals: event.evals };
+    case 'runsListed':
+      return { runs: event.runs };
     case 'progressed':
       return { phase: { label: event.phase, done: event.done, total: event.total } };
     case 'stepFinished': {
@@ -102,6 +114,7 @@ export function applyWorkerEvent(s: StudioState, event: WorkerEvent): Partial<St
       return { predictions: event.results, predictStatus: 'done', predictError: null };
     case 'weightsExported':
     case 'checkpointExported':
+    case 'metricsExported':
       return withoutRequest(s, event.requestId);
     case 'stopped':
       return { runStatus: STOP_STATUS[event.reason], iteration: event.iteration, phase: null };
