@@ -63,10 +63,10 @@ test('trains in the page: import, Tiny, pause/resume, export, reload and resume,
   await expect(page.getByTestId('dataset-val-summary')).toContainText('2 images');
 
   // Tiny, with the shared fixture's num_classes (so the export has exactly the official tiny model's
-  // names and shapes) and a checkpoint every 2 iterations.
+  // names and shapes), a checkpoint every 2 iterations, and batch 2 (2 iterations an epoch, a fast step).
   await page.getByRole('button', { name: 'Tiny', exact: true }).click();
   const editor = page.getByTestId('config-editor');
-  const config = { ...JSON.parse(await editor.inputValue()), num_classes: 5, checkpoint_period: 2 };
+  const config = { ...JSON.parse(await editor.inputValue()), num_classes: 5, checkpoint_period: 2, batch_size: 2 };
   await editor.fill(JSON.stringify(config, null, 2));
   await expect(page.locator('#config-status')).toContainText('Valid config');
 
