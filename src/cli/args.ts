@@ -18,7 +18,16 @@ export class UsageError extends Error {
   }
 }
 
+/** `--help` / `-h` anywhere: the command's usage goes to stdout and the exit status is 0. */
+export class HelpRequested extends Error {
+  constructor(usage: string) {
+    super(`usage: ${usage}`);
+    this.name = 'HelpRequested';
+  }
+}
+
 export function parseArgs(argv: string[], spec: Record<string, OptionSpec>, usage: string): ParsedArgs {
+  if (argv.some((a) => a === '--help' || a === '-h')) throw new HelpRequested(usage);
   const out: ParsedArgs = {};
   let i = 0;
   while (i < argv.length) {

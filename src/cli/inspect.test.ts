@@ -104,4 +104,10 @@ describe('detr-studio inspect', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('missing --data');
   });
+
+  it('prints its usage on stdout with --help (exit 0)', () => {
+    const r = inspect('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: detr-studio inspect --data DATASET/);
+  });
 });

@@ -3,7 +3,7 @@
  * The only place that prints errors and sets the exit status: every failure is one line on stderr
  * (DETR_STUDIO_DEBUG=1 adds the stack trace).
  */
-import { UsageError } from './args';
+import { HelpRequested, UsageError } from './args';
 
 export interface CliCommand {
   summary: string;
@@ -55,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
     await command.run(rest);
     return 0;
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      console.log(e.message);
+      return 0;
+    }
     const err = e as Error;
     if (process.env.DETR_STUDIO_DEBUG) console.error(err.stack);
     const msg = (err?.message ?? String(e)).trim();
