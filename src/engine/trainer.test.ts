@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../platform/node/backend';
+import { describe, expect, it } from 'vitest';
 import { tinyTrainConfig } from '../testing/engine_setup';
-import { loopTrainer, tinyModelAndOptimizer } from '../testing/loop_trainer';
+import { loopTrainer, tinyPartsForSuite } from '../testing/loop_trainer';
 import { CallbackHook } from './hooks/callback_hook';
 import { TrainControl, type TrainerContext } from './trainer';
 
 const cfg = tinyTrainConfig();
-let parts: ReturnType<typeof tinyModelAndOptimizer>;
-beforeAll(async () => {
-  await initNodeBackend('wasm');
-  parts = tinyModelAndOptimizer(cfg);
-});
-afterAll(() => {
-  parts.optimizer.dispose();
-  parts.model.dispose();
-});
+const parts = tinyPartsForSuite(cfg);
 
 function recorder(log: string[]) {
   const at = (what: string) => (c: TrainerContext) => void log.push(`${what}@${c.iter}`);

@@ -4,10 +4,9 @@
  * a run checkpointed mid-epoch (state taken in afterStep by an earlier hook, as PeriodicCheckpointer
  * does) and resumed writes the same lines as the straight run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../platform/node/backend';
+import { describe, expect, it } from 'vitest';
 import { tinyTrainConfig } from '../testing/engine_setup';
-import { LoopTrainer, loopTrainer, tinyModelAndOptimizer } from '../testing/loop_trainer';
+import { LoopTrainer, loopTrainer, tinyPartsForSuite } from '../testing/loop_trainer';
 import { CallbackHook } from '../engine/hooks/callback_hook';
 import type { TrainerState } from '../engine/trainer';
 import { buildWeightDict } from '../model/build';
@@ -15,15 +14,7 @@ import { COCO_STAT_NAMES } from '../eval/coco_types';
 import { DetrLogHook } from './detr_log_hook';
 
 const cfg = tinyTrainConfig({ dec_layers: 2 });
-let parts: ReturnType<typeof tinyModelAndOptimizer>;
-beforeAll(async () => {
-  await initNodeBackend('wasm');
-  parts = tinyModelAndOptimizer(cfg);
-});
-afterAll(() => {
-  parts.optimizer.dispose();
-  parts.model.dispose();
-});
+const parts = tinyPartsForSuite(cfg);
 
 /** Puts DETR's loss keys (iteration-dependent) and lr, as SimpleTrainer + LRScheduler would. */
 function withLosses(t: LoopTrainer): LoopTrainer {

@@ -2,11 +2,13 @@
  * A TrainerBase whose step only puts `total_loss` = 100 - iter: for tests of the loop and of the
  * hooks' schedules, which must not pay for a DETR step. The model and optimizer are real (tiny).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { buildModel } from '../model/build';
 import type { DETR } from '../model/detr';
 import { AdamW, detrParamGroups } from '../engine/optim/adamw';
 import { TrainerBase } from '../engine/trainer';
 import type { DetrConfig } from '../config/config';
+import { initNodeBackend } from '../platform/node/backend';
 import { tickingClock } from './engine_setup';
 
 export class LoopTrainer extends TrainerBase {
@@ -27,4 +29,21 @@ export function tinyModelAndOptimizer(cfg: DetrConfig): { model: DETR; optimizer
 
 export function loopTrainer(cfg: DetrConfig, parts: { model: DETR; optimizer: AdamW }, maxIter: number, itersPerEpoch: number, startIter = 0): LoopTrainer {
   return new LoopTrainer(parts.model, parts.optimizer, cfg, tickingClock(), maxIter, itersPerEpoch, startIter);
+}
+
+/**
+ * For a test file: the tiny model and its optimiser on wasm, built before the suite and disposed
+ * after it. The returned object is filled in by beforeAll, so read its fields inside tests only.
+ */
+export function tinyPartsForSuite(cfg: DetrConfig): { model: DETR; optimizer: AdamW } {
+  const parts = {} as { model: DETR; optimizer: AdamW };
+  beforeAll(async () => {
+    await initNodeBackend('wasm');
+    Object.assign(parts, tinyModelAndOptimizer(cfg));
+  });
+  afterAll(() => {
+    parts.optimizer.dispose();
+    parts.model.dispose();
+  });
+  return parts;
 }

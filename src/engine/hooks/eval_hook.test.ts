@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../../platform/node/backend';
+import { describe, expect, it } from 'vitest';
 import { tinyTrainConfig } from '../../testing/engine_setup';
-import { loopTrainer, tinyModelAndOptimizer } from '../../testing/loop_trainer';
+import { loopTrainer, tinyPartsForSuite } from '../../testing/loop_trainer';
 import type { Evaluator } from '../ports';
 import { EvalHook } from './eval_hook';
 
 const cfg = tinyTrainConfig();
-let parts: ReturnType<typeof tinyModelAndOptimizer>;
-beforeAll(async () => {
-  await initNodeBackend('wasm');
-  parts = tinyModelAndOptimizer(cfg);
-});
-afterAll(() => {
-  parts.optimizer.dispose();
-  parts.model.dispose();
-});
+const parts = tinyPartsForSuite(cfg);
 
 describe('EvalHook', () => {
   it.each([

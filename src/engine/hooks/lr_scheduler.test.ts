@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../../platform/node/backend';
+import { describe, expect, it } from 'vitest';
 import { tinyTrainConfig } from '../../testing/engine_setup';
-import { loopTrainer, tinyModelAndOptimizer } from '../../testing/loop_trainer';
+import { loopTrainer, tinyPartsForSuite } from '../../testing/loop_trainer';
 import { CallbackHook } from './callback_hook';
 import { LRScheduler } from './lr_scheduler';
 import { WARMUP_START_FACTOR } from '../optim/warmup';
 
 const cfg = tinyTrainConfig({ lr: 1e-3, lr_backbone: 1e-4 });
-let parts: ReturnType<typeof tinyModelAndOptimizer>;
-beforeAll(async () => {
-  await initNodeBackend('wasm');
-  parts = tinyModelAndOptimizer(cfg);
-});
-afterAll(() => {
-  parts.optimizer.dispose();
-  parts.model.dispose();
-});
+const parts = tinyPartsForSuite(cfg);
 
 describe('LRScheduler', () => {
   it('drops both groups by 10x every lr_drop epochs and warms up linearly', async () => {

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initNodeBackend } from '../../platform/node/backend';
 import { FolderCheckpointStore } from '../../platform/node/checkpoint_store';
 import { tinyTrainConfig } from '../../testing/engine_setup';
-import { loopTrainer, tinyModelAndOptimizer } from '../../testing/loop_trainer';
+import { loopTrainer, tinyPartsForSuite } from '../../testing/loop_trainer';
 import { Checkpointer } from '../checkpointer';
 import { decodeCheckpoint } from '../checkpoint_format';
 import { TrainControl } from '../trainer';
@@ -13,15 +12,7 @@ import { CallbackHook } from './callback_hook';
 import { PeriodicCheckpointer } from './periodic_checkpointer';
 
 const cfg = tinyTrainConfig({ lr_backbone: 0 });
-let parts: ReturnType<typeof tinyModelAndOptimizer>;
-beforeAll(async () => {
-  await initNodeBackend('wasm');
-  parts = tinyModelAndOptimizer(cfg);
-});
-afterAll(() => {
-  parts.optimizer.dispose();
-  parts.model.dispose();
-});
+const parts = tinyPartsForSuite(cfg);
 
 async function run(period: number, maxIter: number, stopAfter?: number, startIter = 0) {
   const store = new FolderCheckpointStore(mkdtempSync(join(tmpdir(), 'pc-')));

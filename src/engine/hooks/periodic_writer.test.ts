@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initNodeBackend } from '../../platform/node/backend';
+import { describe, expect, it } from 'vitest';
 import { tinyTrainConfig } from '../../testing/engine_setup';
-import { loopTrainer, tinyModelAndOptimizer } from '../../testing/loop_trainer';
+import { loopTrainer, tinyPartsForSuite } from '../../testing/loop_trainer';
 import { EventStorage } from '../events';
 import { JSONWriter, type EventWriter } from '../writers';
 import { CallbackHook } from './callback_hook';
@@ -9,15 +8,7 @@ import { PeriodicWriter } from './periodic_writer';
 import { TrainControl } from '../trainer';
 
 const cfg = tinyTrainConfig();
-let parts: ReturnType<typeof tinyModelAndOptimizer>;
-beforeAll(async () => {
-  await initNodeBackend('wasm');
-  parts = tinyModelAndOptimizer(cfg);
-});
-afterAll(() => {
-  parts.optimizer.dispose();
-  parts.model.dispose();
-});
+const parts = tinyPartsForSuite(cfg);
 
 /** Records the storage iteration at each write. */
 class WriteLog implements EventWriter {
