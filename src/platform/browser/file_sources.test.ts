@@ -39,6 +39,13 @@ describe('FileListSource', () => {
     ],
   });
 
+  it('loose files are named after their annotations JSON', () => {
+    const f = (name: string): PickedFile => ({ file: new File([new Uint8Array(1)], name), path: '' });
+    expect(new FileListSource([f('annotations.json'), f('a.png'), f('b.png')]).name).toBe('annotations.json + 2 files');
+    expect(new FileListSource([f('a.png'), f('b.png')]).name).toBe('2 files');
+    expect(new FileListSource([f('data.zip')]).name).toBe('data.zip');
+  });
+
   it('a picked folder (paths with its top folder) reads as the CLI reads that folder', async () => {
     const cli = await report(new FolderSource(join(root, 'my data')));
     const src = new FileListSource(picked(join(root, 'my data'), Object.fromEntries(Object.entries(files).map(([p, b]) => [p.replace(/^my data\//, ''), b])), 'my data'));

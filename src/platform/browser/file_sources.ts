@@ -18,6 +18,13 @@ export interface PickedFile {
   path: string;
 }
 
+/** Loose files (no folder): named after their one annotations JSON, e.g. "annotations.json + 48 files". */
+function looseFilesName(picked: readonly PickedFile[]): string {
+  if (picked.length === 1) return picked[0].file.name;
+  const json = picked.filter((p) => p.file.name.toLowerCase().endsWith('.json'));
+  return json.length === 1 ? `${json[0].file.name} + ${picked.length - 1} files` : `${picked.length} files`;
+}
+
 /** The source's files, by path; each File is read only when asked. */
 export class FileListSource implements DatasetSource {
   readonly name: string;
@@ -33,7 +40,7 @@ export class FileListSource implements DatasetSource {
     paths.forEach((p, i) => {
       if (p && !this.files.has(p)) this.files.set(p, picked[i].file);
     });
-    this.name = name ?? top ?? (picked.length === 1 ? picked[0].file.name : `${picked.length} files`);
+    this.name = name ?? top ?? looseFilesName(picked);
   }
 
   async list(): Promise<string[]> {

@@ -27,7 +27,7 @@ export function CategoryApTable({ evals }: { evals: readonly EvalPoint[] }) {
           {rows.map((c) => (
             <tr key={c.name}>
               <td>{c.name}</td>
-              <td className="num mono">{c.AP < 0 ? '—' : (c.AP * 100).toFixed(1)}</td>
+              <td className="num mono">{c.AP < 0 ? '—' : formatMetric(c.AP)}</td>
               <td className="bar-col">
                 <span className="ap-bar" style={{ width: `${Math.max(0, c.AP) * 100}%` }} />
               </td>

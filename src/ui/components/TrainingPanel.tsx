@@ -75,7 +75,7 @@ export function TrainingPanel() {
     <Panel id="training" title="Training" subtitle={STATUS_TEXT[run.runStatus]}>
       <div className="controls">
         <button type="button" className="btn primary" data-testid="train-start" disabled={active || blocker !== null} onClick={start} title={blocker ?? 'Build the model and train'}>
-          <Icon name="play" size={14} filled /> {run.runStatus === 'idle' ? 'Start' : 'Restart'}
+          <Icon name="play" size={14} filled /> {active || run.runStatus === 'idle' ? 'Start' : 'New run'}
         </button>
         <button type="button" className="btn" data-testid="train-pause" disabled={!(run.runStatus === 'running' || paused)} onClick={pauseOrResume}>
           <Icon name={paused ? 'play' : 'pause'} size={14} filled={paused} /> {paused ? 'Resume' : 'Pause'}
