@@ -8,11 +8,13 @@
  * The 12 stats are bit-identical to pycocotools' on the cases in testdata/ and on the 500k-detection
  * benchmark set (same float64 operations in the same order, np.mean's summation order).
  *
- * Where pycocotools is wrong we give the correct answer (docs/coco_eval.md has the long form):
+ * pycocotools' numbers are what papers and the official DETR print, so where its behaviour is a bug
+ * that still yields numbers we reproduce it, and say so in a warning:
  *  1. Annotation id 0. pycocotools records a match by storing the ground truth's id in dtMatches and
  *     tests `dtm != 0`, so a detection matched to the ground truth with id 0 counts as a false
  *     positive while that ground truth is used up (Roboflow exports number annotations from 0).
- *     We keep match flags, not ids.
+ *     Reproduced (a warning says how to avoid it: number annotations from 1).
+ * Where it crashes or silently drops data we give the correct answer (docs/coco_eval.md):
  *  2. Duplicate annotation ids. loadAnns looks annotations up by id, so every annotation sharing an
  *     id becomes the last one with that id (its box, image and category, counted once per
  *     duplicate) and the others vanish. We evaluate each annotation as itself and warn.

@@ -3,7 +3,9 @@
  * computed once, then each area range and IoU threshold runs pycocotools' greedy matching
  * (detections by score; ground truths not ignored first; a match needs IoU >= threshold and the
  * best IoU wins, later ground truth on ties; crowd regions can absorb any number of detections).
- * Matches are kept as flags, not ids (pycocotools' `dtm != 0` loses ground truth id 0).
+ * A match to annotation id 0 is scored as pycocotools scores it: its `dtm` holds the id 0, which
+ * reads as "unmatched", so the detection is a false positive (ignored when outside the area range),
+ * while the ground truth is used up.
  */
 import { boxIou } from './box_iou';
 import type { CocoIndex } from './coco_index';
@@ -25,7 +27,7 @@ export interface Evaluated {
 
 /** COCOeval.evaluate + evaluateImg over every (category, image) group, with typed scratch space. */
 export function evaluateImages(index: CocoIndex): Evaluated {
-  const { gtStart, dtStart, gtBox, gtArea, gtCrowd, dtBox, dtArea } = index;
+  const { gtStart, dtStart, gtBox, gtArea, gtCrowd, gtIdZero, dtBox, dtArea } = index;
   const I = index.imgIds.length;
   const K = index.catIds.length;
   const A = AREA_RNG.length;
@@ -85,10 +87,11 @@ export function evaluateImages(index: CocoIndex): Evaluated {
               best = v; // ties go to the later ground truth, as in pycocotools
               m = j;
             }
-            if (m >= 0) {
+            if (m >= 0 && !(gtIdZero[g0 + m] && !gtIg[m])) {
               gtUsed[m] = 1;
               dtFlag[base + d] = gtIg[m] ? IGNORED : TRUE_POSITIVE;
             } else {
+              if (m >= 0) gtUsed[m] = 1; // annotation id 0: used up, yet its detection reads as unmatched
               const area = dtArea[d0 + d];
               dtFlag[base + d] = area < lo || area > hi ? IGNORED : FALSE_POSITIVE;
             }

@@ -6,7 +6,8 @@
  * Ground truths keep the annotation file order within a group; detections are sorted by score,
  * highest first, ties in results-file order (numpy's stable mergesort on -score), and cut to the
  * best maxDet per group, as computeIoU/evaluateImg do. Each annotation is evaluated as itself,
- * whatever its id (pycocotools looks annotations up by id; see coco_eval.ts for what that breaks).
+ * whatever its id (pycocotools looks annotations up by id; see coco_eval.ts for what that breaks);
+ * annotation id 0 is marked, for pycocotools' treatment of its matches.
  */
 import type { CocoDetection, CocoGroundTruth } from './coco_types';
 
@@ -18,6 +19,7 @@ export interface CocoIndex {
   gtBox: Float64Array; // [NG, 4] x, y, w, h
   gtArea: Float64Array; // [NG] the annotation's area field
   gtCrowd: Uint8Array; // [NG]
+  gtIdZero: Uint8Array; // [NG] 1 for annotation id 0 (pycocotools never counts its match, see coco_eval.ts)
   dtStart: Int32Array; // [K*I+1] as gtStart
   dtBox: Float64Array; // [ND, 4] x, y, w, h (negative sizes clamped to 0)
   dtArea: Float64Array; // [ND] w * h
@@ -87,6 +89,7 @@ export function buildCocoIndex(gt: CocoGroundTruth, dts: CocoDetection[], maxDet
   const gtBox = new Float64Array(NG * 4);
   const gtArea = new Float64Array(NG);
   const gtCrowd = new Uint8Array(NG);
+  const gtIdZero = new Uint8Array(NG);
   const fill = gtStart.slice(0, K * I);
   for (let n = 0; n < anns.length; n++) {
     if (gtKey[n] < 0) continue;
@@ -95,7 +98,9 @@ export function buildCocoIndex(gt: CocoGroundTruth, dts: CocoDetection[], maxDet
     gtBox.set(a.bbox, p * 4);
     gtArea[p] = a.area;
     gtCrowd[p] = a.iscrowd ? 1 : 0;
+    gtIdZero[p] = a.id === 0 ? 1 : 0;
   }
+  if (gtIdZero.includes(1)) warnings.push('annotation id 0: as in pycocotools (and so in the official DETR\'s numbers), a detection matched to it counts as a false positive; number annotations from 1 to count it');
 
   // ---- detections: validate, counting sort by group, then sort each group by score
   const dtKey = new Int32Array(dts.length);
@@ -155,7 +160,7 @@ export function buildCocoIndex(gt: CocoGroundTruth, dts: CocoDetection[], maxDet
       dtRank[p] = r;
     }
   }
-  return { imgIds: imgs.ids, catIds: cats.ids, catNames, gtStart, gtBox, gtArea, gtCrowd, dtStart, dtBox, dtArea, dtScore, dtRank, warnings };
+  return { imgIds: imgs.ids, catIds: cats.ids, catNames, gtStart, gtBox, gtArea, gtCrowd, gtIdZero, dtStart, dtBox, dtArea, dtScore, dtRank, warnings };
 }
 
 /** counts[g + 1] = size of group g  ->  start offsets (in place). */
