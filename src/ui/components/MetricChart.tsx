@@ -57,11 +57,11 @@ const X_AXIS_HEIGHT = 20;
 /**
  * Min/max buckets: a chart's data has at most 2 rows per bucket, shared by all its lines. recharts'
  * work grows with rows x lines, so a chart with many lines (auxiliary losses) gets fewer buckets:
- * 100-300 (200-600 points per series), about one row per pixel, rows x lines <= ~1000.
+ * 50-200 (100-400 points per series), one row per 1-2 pixels, rows x lines <= ~700.
  */
-const MIN_BUCKETS = 100;
-const MAX_BUCKETS = 300;
-const ROW_LINE_BUDGET = 1000;
+const MIN_BUCKETS = 50;
+const MAX_BUCKETS = 200;
+const ROW_LINE_BUDGET = 700;
 /** Tick labels as plain <text>: recharts' default <Text> measures each label's words in the DOM. */
 type TickProps = { x: number | string; y: number | string; payload: { value: unknown } };
 const XTick = ({ x, y, payload }: TickProps) => (
